@@ -1,0 +1,70 @@
+package io.kprobelab.machine;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The emulated x86-64 machine: vCPUs, memory, the loaded image's symbols, and trap accounting.
+ *
+ * <p>Obtain one with {@link Machines} (as a library) or as an OSGi service.
+ */
+public interface Machine {
+
+    /** The vCPUs, by id. */
+    List<Vcpu> vcpus();
+
+    /** vCPU {@code id}. */
+    default Vcpu vcpu(int id) {
+        return vcpus().get(id);
+    }
+
+    /** Guest-virtual memory as vCPU 0 sees it. */
+    GuestMemory memory();
+
+    /** Symbols of the loaded image (empty before a load). */
+    SymbolTable symbols();
+
+    /** The loaded image, if any. */
+    Optional<ElfImage> image();
+
+    /**
+     * Loads a static ELF in bare mode: PT_LOAD segments mapped with their permissions in fresh
+     * 4-level page tables, a stack, ring 0, no IDT, one implicit task. Replaces any earlier image.
+     */
+    void loadBare(ElfImage image);
+
+    /**
+     * Calls the guest function at {@code address} on vCPU 0 with up to six integer arguments in
+     * the SysV registers, and runs until it returns. Callable from any thread; the guest runs on
+     * the vCPU's thread.
+     *
+     * @throws GuestOops if an unhandled trap stopped the vCPU (the report says where and why)
+     */
+    CallResult call(long address, long... args);
+
+    /** {@link #call(long, long...)} by symbol name. */
+    default CallResult call(String symbol, long... args) {
+        Symbol s = symbols().lookup(symbol)
+                .orElseThrow(() -> new IllegalArgumentException("unknown symbol: " + symbol));
+        return call(s.address(), args);
+    }
+
+    /**
+     * Installs the sink offered every trap before delivery (the die-notifier chain); null removes
+     * it.
+     */
+    void setTrapSink(TrapSink sink);
+
+    /** How many traps with {@code vector} were raised since the last reset. */
+    long trapCount(int vector);
+
+    /** Zeroes every trap counter. */
+    void resetTrapCounts();
+
+    /**
+     * Runs {@code change} while every vCPU is parked at an instruction boundary (the kernel's
+     * {@code stop_machine}); used to patch guest text and probe tables from other threads. Runs
+     * directly when called on a vCPU thread.
+     */
+    void stopMachine(Runnable change);
+}
