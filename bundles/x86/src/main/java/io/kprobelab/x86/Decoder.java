@@ -1,15 +1,25 @@
 package io.kprobelab.x86;
 
+import io.kprobelab.x86.internal.Maps;
+
 /**
  * Decodes one x86-64 long-mode instruction. Never throws on any input bytes.
+ *
+ * <p>The decoder is table driven ({@link Maps}): it finds the prefixes, the opcode map and
+ * opcode, the ModRM/SIB bytes, the displacement and the immediates, and so the exact length.
+ * It then checks the instruction against the opcode tables and reports {@link Insn.Status#INVALID}
+ * where {@code objdump} prints {@code (bad)} (and the CPU raises #UD).
  */
 public final class Decoder {
+
+    /** Architectural maximum instruction length. */
+    public static final int MAX_LENGTH = 15;
 
     private Decoder() {
     }
 
     /**
-     * Decodes the instruction at {@code code[offset]}.
+     * Decodes the instruction at {@code code[offset]} the way the CPU sees it.
      *
      * @param code      bytes
      * @param offset    where the instruction starts
@@ -20,7 +30,407 @@ public final class Decoder {
     public static Insn decode(byte[] code, int offset, int available, long address) {
         Insn insn = new Insn();
         insn.address = address;
-        insn.status = Insn.Status.TRUNCATED;
-        return insn; // replaced by the real decoder (bundles/x86 owner)
+        int n = available;
+        if (code == null || offset < 0 || offset > code.length) {
+            n = 0;
+        } else {
+            n = Math.max(0, Math.min(n, code.length - offset));
+        }
+        new Reader(code, offset, n, insn).run();
+        return insn;
+    }
+
+    /** Convenience: decodes {@code code} from its start at address 0. */
+    public static Insn decode(byte[] code) {
+        return decode(code, 0, code.length, 0);
+    }
+
+    /** Convenience: decodes {@code code} from its start at {@code address}. */
+    public static Insn decode(byte[] code, long address) {
+        return decode(code, 0, code.length, address);
+    }
+
+    /** One decode: a cursor over the bytes plus the Insn being filled in. */
+    private static final class Reader {
+        final byte[] code;
+        final int start;
+        final int limit;      // readable bytes: min(available, 15)
+        final boolean limitIsMaxLength;
+        final Insn insn;
+        int pos;              // relative to start
+        boolean truncated;    // a read went past the readable bytes
+
+        Reader(byte[] code, int start, int n, Insn insn) {
+            this.code = code;
+            this.start = start;
+            this.limit = Math.min(n, MAX_LENGTH);
+            this.limitIsMaxLength = n > MAX_LENGTH;
+            this.insn = insn;
+        }
+
+        /** The byte at the cursor, or 0 (and {@link #truncated} set) past the end. */
+        int peek() {
+            if (pos >= limit) {
+                truncated = true;
+                return 0;
+            }
+            return code[start + pos] & 0xff;
+        }
+
+        int next() {
+            int b = peek();
+            if (!truncated) pos++;
+            return b;
+        }
+
+        long readSigned(int size) {
+            if (pos + size > limit) {
+                pos = limit;
+                truncated = true;
+                return 0;
+            }
+            long v = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                v = (v << 8) | (code[start + pos + i] & 0xff);
+            }
+            pos += size;
+            int shift = 64 - 8 * size;
+            return (v << shift) >> shift;
+        }
+
+        void run() {
+            decodeAll();
+            if (truncated) {
+                insn.status = Insn.Status.TRUNCATED;
+                insn.length = Math.max(pos, Math.min(limit, 1));
+            }
+            int len = Math.min(insn.length, limit);
+            if (len < 0) len = 0;
+            insn.length = len;
+            byte[] b = new byte[len];
+            if (len > 0) System.arraycopy(code, start, b, 0, len);
+            insn.bytes = b;
+        }
+
+        private void decodeAll() {
+            Insn d = insn;
+            // ---- legacy prefixes and REX
+            int rex = 0;
+            int nPrefix = 0;
+            while (true) {
+                int b = peek();
+                int kind = Maps.PREFIX_KIND[b];
+                if (kind == 0 || truncated) break;
+                pos++;
+                nPrefix++;
+                if (kind == Maps.PK_REX) {
+                    rex = b;
+                    continue;
+                }
+                rex = 0; // a REX followed by another prefix is ignored
+                switch (b) {
+                    case 0xF0: d.prefixes |= Insn.PFX_LOCK; break;
+                    case 0xF2: d.prefixes |= Insn.PFX_REPNE; d.lastRepPrefix = 0xF2; break;
+                    case 0xF3: d.prefixes |= Insn.PFX_REP; d.lastRepPrefix = 0xF3; break;
+                    case 0x66: d.prefixes |= Insn.PFX_OPSIZE; break;
+                    case 0x67: d.prefixes |= Insn.PFX_ADDRSIZE; break;
+                    case 0x26: d.segment = Insn.SEG_ES; break;
+                    case 0x2E: d.segment = Insn.SEG_CS; break;
+                    case 0x36: d.segment = Insn.SEG_SS; break;
+                    case 0x3E: d.segment = Insn.SEG_DS; break;
+                    case 0x64: d.segment = Insn.SEG_FS; break;
+                    case 0x65: d.segment = Insn.SEG_GS; break;
+                    default: break;
+                }
+            }
+            d.prefixCount = nPrefix;
+            d.rex = rex;
+            d.addressSize = d.has(Insn.PFX_ADDRSIZE) ? 32 : 64;
+            boolean opsize = d.has(Insn.PFX_OPSIZE);
+            boolean w = (rex & 8) != 0;
+
+            int op = next();
+            int flags;
+            if (op == 0x0F) {
+                int op2 = next();
+                if (op2 == 0x38) {
+                    d.map = Insn.MAP_0F38;
+                    d.opcodeOffset = pos;
+                    d.opcode = next();
+                    flags = Maps.MAP0F38[d.opcode];
+                } else if (op2 == 0x3A) {
+                    d.map = Insn.MAP_0F3A;
+                    d.opcodeOffset = pos;
+                    d.opcode = next();
+                    flags = Maps.MAP0F3A[d.opcode];
+                } else {
+                    d.map = Insn.MAP_0F;
+                    d.opcodeOffset = pos - 1;
+                    d.opcode = op2;
+                    flags = Maps.MAP0F[op2];
+                }
+            } else if (op == 0xC4 || op == 0xC5) {
+                decodeVex(op);
+                return;
+            } else if (op == 0x62) {
+                decodeEvex();
+                return;
+            } else if (op == 0x8F && (peek() & 0x38) != 0) {
+                decodeXop();
+                return;
+            } else {
+                d.map = Insn.MAP_ONE_BYTE;
+                d.opcodeOffset = pos - 1;
+                d.opcode = op;
+                flags = Maps.ONE[op];
+            }
+
+            // operand size
+            if ((flags & Maps.F_D64) != 0) {
+                d.operandSize = w ? 64 : opsize ? 16 : 64;
+            } else {
+                d.operandSize = w ? 64 : opsize ? 16 : 32;
+            }
+
+            boolean invalid = (flags & Maps.F_INV) != 0;
+            if (invalid) {
+                // objdump consumes the prefixes and the opcode bytes only
+                d.status = Insn.Status.INVALID;
+                d.length = pos;
+                return;
+            }
+
+            if ((flags & Maps.F_MODRM) != 0) {
+                readModrm();
+            }
+
+            int imm = flags & Maps.IMM_MASK;
+            switch (imm) {
+                case Maps.I_NONE:
+                    break;
+                case Maps.I_B:
+                    readImm(1);
+                    break;
+                case Maps.I_W:
+                    readImm(2);
+                    break;
+                case Maps.I_Z:
+                    readImm(!w && opsize ? 2 : 4);
+                    break;
+                case Maps.I_V:
+                    readImm(w ? 8 : opsize ? 2 : 4);
+                    break;
+                case Maps.I_WB:
+                    readImm(2);
+                    d.imm2Size = 1;
+                    d.imm2 = readSigned(1) & 0xff;
+                    break;
+                case Maps.I_MOFFS: {
+                    int size = d.addressSize == 32 ? 4 : 8;
+                    d.dispOffset = pos;
+                    d.dispSize = size;
+                    long v = readSigned(size);
+                    d.disp = size == 4 ? v & 0xffffffffL : v;
+                    break;
+                }
+                case Maps.I_GRP3B:
+                    if ((d.reg & 6) == 0) readImm(1);
+                    break;
+                case Maps.I_GRP3Z:
+                    if ((d.reg & 6) == 0) readImm(!w && opsize ? 2 : 4);
+                    break;
+                case Maps.I_JB:
+                    readImm(1);
+                    break;
+                case Maps.I_JZ:
+                    readImm(!w && opsize ? 2 : 4);
+                    break;
+                case Maps.I_3DNOW:
+                    // 0F 0F modrm [disp] imm8: the imm8 is the real opcode
+                    readImm(1);
+                    break;
+                case Maps.I_EXTRQ:
+                    // 66 0F 78 /0 ib ib (EXTRQ), F2 0F 78 ib ib (INSERTQ); plain 0F 78 is VMREAD
+                    if (d.lastRepPrefix == 0xF2 || (d.lastRepPrefix == 0 && opsize)) {
+                        readImm(1);
+                        d.imm2Size = 1;
+                        d.imm2 = readSigned(1) & 0xff;
+                    }
+                    break;
+                default:
+                    break;
+            }
+            d.length = pos;
+            d.status = Insn.Status.OK;
+        }
+
+        private void readImm(int size) {
+            insn.immOffset = pos;
+            insn.immSize = size;
+            insn.imm = readSigned(size);
+        }
+
+        private void readModrm() {
+            Insn d = insn;
+            int m = next();
+            int rex = d.rex;
+            d.hasModrm = true;
+            d.modrm = m;
+            d.mod = m >> 6;
+            d.reg = ((m >> 3) & 7) | ((rex & 4) << 1);
+            int rm = m & 7;
+            d.rm = rm | ((rex & 1) << 3);
+            if (d.mod == 3) return;
+            if (rm == 4) {
+                int s = next();
+                d.hasSib = true;
+                d.sib = s;
+                d.scale = s >> 6;
+                int idx = ((s >> 3) & 7) | ((rex & 2) << 2);
+                d.index = idx == 4 ? -1 : idx;
+                int b = s & 7;
+                if (b == 5 && d.mod == 0) {
+                    d.base = -1;
+                    readDisp(4);
+                } else {
+                    d.base = b | ((rex & 1) << 3);
+                }
+            } else if (rm == 5 && d.mod == 0) {
+                d.ripRelative = true;
+                d.base = -1;
+                readDisp(4);
+            } else {
+                d.base = d.rm;
+            }
+            if (d.mod == 1) readDisp(1);
+            else if (d.mod == 2) readDisp(4);
+        }
+
+        private void readDisp(int size) {
+            insn.dispOffset = pos;
+            insn.dispSize = size;
+            insn.disp = readSigned(size);
+        }
+
+        // ------------------------------------------------------------------ VEX / EVEX / XOP
+
+        private void vexCommon(int map, int opcode) {
+            insn.map = map;
+            insn.opcode = opcode;
+            insn.opcodeOffset = pos - 1;
+            insn.operandSize = insn.vexW != 0 ? 64 : 32;
+        }
+
+        private void decodeVex(int op) {
+            Insn d = insn;
+            d.encoding = Insn.ENC_VEX;
+            int map;
+            int rexBits;
+            if (op == 0xC5) {
+                int b1 = next();
+                rexBits = (b1 & 0x80) != 0 ? 0 : 4;
+                d.vexVvvv = (~b1 >> 3) & 0xf;
+                d.vexL = (b1 >> 2) & 1;
+                d.vexPp = b1 & 3;
+                map = 1;
+            } else {
+                int b1 = next();
+                rexBits = (~b1 >> 5) & 7;
+                map = b1 & 0x1f;
+                if (map < 1 || map > 3) {
+                    d.status = Insn.Status.INVALID;
+                    d.length = pos - 1;
+                    return;
+                }
+                int b2 = next();
+                d.vexW = b2 >> 7;
+                if (d.vexW != 0) rexBits |= 8;
+                d.vexVvvv = (~b2 >> 3) & 0xf;
+                d.vexL = (b2 >> 2) & 1;
+                d.vexPp = b2 & 3;
+            }
+            d.rex = 0;
+            d.vexRex = rexBits;
+            int opcode = next();
+            vexCommon(map, opcode);
+            if (map == 1 && opcode == 0x77) {
+                finishVexLike(false, 0);
+                return;
+            }
+            boolean imm8 = map == 3 || (map == 1 && Maps.vex0fHasImm8(opcode));
+            finishVexLike(true, imm8 ? 1 : 0);
+        }
+
+        private void decodeEvex() {
+            Insn d = insn;
+            d.encoding = Insn.ENC_EVEX;
+            int p0 = next();
+            int map = p0 & 0xf;
+            if (!(map == 1 || map == 2 || map == 3 || map == 5 || map == 6)) {
+                d.status = Insn.Status.INVALID;
+                d.length = pos - 1;
+                return;
+            }
+            int rexBits = (~p0 >> 5) & 7;
+            d.evexRPrime = (p0 & 0x10) == 0 ? 1 : 0;
+            int p1 = next();
+            if ((p1 & 4) == 0) {
+                d.status = Insn.Status.INVALID;
+                d.length = pos - 2;
+                return;
+            }
+            d.vexW = p1 >> 7;
+            if (d.vexW != 0) rexBits |= 8;
+            d.vexVvvv = (~p1 >> 3) & 0xf;
+            d.vexPp = p1 & 3;
+            int p2 = next();
+            d.evexP2 = p2;
+            d.vexL = (p2 >> 5) & 3;
+            if ((p2 & 8) == 0) d.vexVvvv |= 16;
+            d.rex = 0;
+            d.vexRex = rexBits;
+            int opcode = next();
+            vexCommon(map, opcode);
+            boolean imm8 = map == 3 || (map == 1 && Maps.vex0fHasImm8(opcode));
+            finishVexLike(true, imm8 ? 1 : 0);
+        }
+
+        private void decodeXop() {
+            Insn d = insn;
+            d.encoding = Insn.ENC_XOP;
+            int b1 = next();
+            int map = b1 & 0x1f;
+            if (map < 8 || map > 10) {
+                d.status = Insn.Status.INVALID;
+                d.length = pos - 1;
+                return;
+            }
+            int rexBits = (~b1 >> 5) & 7;
+            int b2 = next();
+            d.vexW = b2 >> 7;
+            if (d.vexW != 0) rexBits |= 8;
+            d.vexVvvv = (~b2 >> 3) & 0xf;
+            d.vexL = (b2 >> 2) & 1;
+            d.vexPp = b2 & 3;
+            d.rex = 0;
+            d.vexRex = rexBits;
+            int opcode = next();
+            vexCommon(map, opcode);
+            int immSize = map == 8 ? 1 : map == 10 ? 4 : 0;
+            finishVexLike(true, immSize);
+        }
+
+        private void finishVexLike(boolean modrm, int immSize) {
+            Insn d = insn;
+            if (modrm) {
+                int saved = d.rex;
+                d.rex = d.vexRex;
+                readModrm();
+                d.rex = saved;
+            }
+            if (immSize > 0) readImm(immSize);
+            d.length = pos;
+            d.status = Insn.Status.OK;
+        }
     }
 }

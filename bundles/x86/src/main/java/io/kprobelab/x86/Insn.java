@@ -66,6 +66,11 @@ public final class Insn {
     long imm2;
     int operandSize = 32;
     int addressSize = 64;
+    // additions beyond the original contract
+    int prefixCount;            // legacy prefix + REX bytes before the opcode (or VEX/EVEX/XOP escape)
+    int vexRex;                 // VEX/EVEX/XOP R,X,B,W bits in REX layout (0..15), 0 for legacy
+    int evexRPrime;             // EVEX R' (1 = reg + 16)
+    int evexP2;                 // EVEX third payload byte (z L'L b V' aaa)
 
     Insn() {
     }
@@ -196,6 +201,27 @@ public final class Insn {
 
     /** Effective address size in bits: 64, or 32 with a 0x67 prefix. */
     public int addressSize() { return addressSize; }
+
+    /** Number of legacy prefix and REX bytes before the opcode (or before the VEX/EVEX/XOP escape). */
+    public int prefixCount() { return prefixCount; }
+
+    /**
+     * For VEX/EVEX/XOP: the R, X, B and W bits in REX layout (0x8 W, 0x4 R, 0x2 X, 0x1 B), already
+     * un-inverted; 0 for legacy encodings (see {@link #rex()} there).
+     */
+    public int vexRex() { return vexRex; }
+
+    /** EVEX: the aaa opmask register number, 0..7 (0 = no masking). */
+    public int evexMask() { return evexP2 & 7; }
+
+    /** EVEX: the z (zeroing-masking) bit. */
+    public boolean evexZeroing() { return (evexP2 & 0x80) != 0; }
+
+    /** EVEX: the b (broadcast / rounding) bit. */
+    public boolean evexB() { return (evexP2 & 0x10) != 0; }
+
+    /** EVEX: ModRM.reg extended with R and R', 0..31. */
+    public int evexReg() { return reg | (evexRPrime << 4); }
 
     /** For a relative branch (jmp/jcc/call/loop/jrcxz rel): the target address; else undefined. */
     public long branchTarget() { return address + length + imm; }
