@@ -1,0 +1,40 @@
+package io.kprobelab.kprobes;
+
+/**
+ * Which generation of the kprobes machinery runs: the mechanism changes, never the results.
+ */
+public enum Generation {
+    /**
+     * Commit 73649dab (June 2005): four traps per kretprobe'd call — #BP at entry, #DB after the
+     * displaced instruction, #BP at the trampoline's nop, #DB after it; the trampoline's
+     * post-handler sets RIP to the real return address. Instances keyed by stack address; the
+     * task found by masking the stack pointer with THREAD_SIZE.
+     */
+    G2005("2005"),
+    /**
+     * Commit ba8af12f (2.6.13): instances keyed by task; the trampoline handler sets RIP itself
+     * and skips the single-step — three traps.
+     */
+    G2_6_13("2.6.13");
+
+    private final String label;
+
+    Generation(String label) {
+        this.label = label;
+    }
+
+    /** The name users type: {@code 2005}, {@code 2.6.13}. */
+    public String label() {
+        return label;
+    }
+
+    /** The generation named {@code label}. */
+    public static Generation of(String label) {
+        for (Generation g : values()) {
+            if (g.label.equals(label)) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException("unknown generation '" + label + "' (known: 2005, 2.6.13)");
+    }
+}

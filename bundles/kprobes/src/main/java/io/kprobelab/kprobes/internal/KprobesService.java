@@ -1,0 +1,685 @@
+package io.kprobelab.kprobes.internal;
+
+import io.kprobelab.kprobes.Errno;
+import io.kprobelab.kprobes.Generation;
+import io.kprobelab.kprobes.Kprobe;
+import io.kprobelab.kprobes.KprobeException;
+import io.kprobelab.kprobes.KprobeRegistry;
+import io.kprobelab.kprobes.KprobeSpec;
+import io.kprobelab.kprobes.Kretprobe;
+import io.kprobelab.kprobes.KretprobeHandler;
+import io.kprobelab.kprobes.KretprobeSpec;
+import io.kprobelab.kprobes.spi.ArchKprobes;
+import io.kprobelab.kprobes.spi.ArchProbeHandlers;
+import io.kprobelab.kprobes.spi.BlacklistRange;
+import io.kprobelab.kprobes.spi.KprobesCore;
+import io.kprobelab.kprobes.spi.ProbePoint;
+import io.kprobelab.kprobes.spi.RetprobeSlot;
+import io.kprobelab.machine.ElfImage;
+import io.kprobelab.machine.Machine;
+import io.kprobelab.machine.MemoryFault;
+import io.kprobelab.machine.PtRegs;
+import io.kprobelab.machine.Symbol;
+import io.kprobelab.machine.SymbolTable;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The generic kprobes core ({@code kernel/kprobes.c}): registration and its checks, the probe
+ * table with aggregation, enable/disable and the global switch, kretprobe instances, the views.
+ * Mechanism is delegated to {@link ArchKprobes}.
+ *
+ * <p>Registration runs under one lock ({@code kprobe_mutex}); text changes go through the
+ * machine's stop-machine barrier; the trap path reads the probe table without locking.
+ */
+@Component(service = KprobeRegistry.class, immediate = true, configurationPid = KprobesService.PID)
+@Designate(ocd = KprobesService.Config.class)
+public final class KprobesService implements KprobeRegistry, KprobesCore {
+
+    /** The configuration PID. */
+    public static final String PID = "io.kprobelab.kprobes";
+
+    /** Settings of the kprobes core. */
+    @ObjectClassDefinition(name = "KprobeLab kprobes", description = "The generic kprobes core")
+    public @interface Config {
+        /** Which generation of the mechanism runs. */
+        @AttributeDefinition(description = "Generation of the kprobes mechanism: 2005 (4 traps per "
+                + "kretprobe'd call) or 2.6.13 (3 traps). Empty: the framework property "
+                + "kprobes.generation, else 2005.")
+        String generation() default "";
+
+        /** The global switch. */
+        @AttributeDefinition(description = "Arm registered probes (kprobes/enabled)")
+        boolean enabled() default true;
+
+        /** Default maxactive rule. */
+        @AttributeDefinition(description = "The guest kernel is preemptible: default maxactive is "
+                + "max(10, 2 * CPUs) rather than CPUs")
+        boolean preemptible() default true;
+    }
+
+    private static final System.Logger LOG = System.getLogger("io.kprobelab.kprobes");
+
+    private final Machine machine;
+    private final ArchKprobes arch;
+    private final boolean preemptible;
+    private final Object lock = new Object();
+    private final ProbeTable table = new ProbeTable();
+    private final KretprobeInstanceTable instances = new KretprobeInstanceTable();
+    private final ExecutorService deferred = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kprobes-deferred");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ProbePointImpl.HandlerGuard guard = new Guard();
+    private volatile Generation generation;
+    private volatile boolean enabled = true;
+    private final List<KprobeImpl> userProbes = new ArrayList<>();
+
+    /**
+     * A core for {@code machine}, with its mechanism in {@code arch}.
+     *
+     * @param preemptible whether the guest kernel is preemptible: decides the default
+     *                    {@code maxactive} by the 2005 rule
+     */
+    public KprobesService(Machine machine, ArchKprobes arch, Generation generation, boolean preemptible)
+            throws KprobeException {
+        this.machine = machine;
+        this.arch = arch;
+        this.generation = generation;
+        this.preemptible = preemptible;
+        arch.initKprobes(this);
+    }
+
+    /** The DS constructor: generation from configuration, else the framework property, else 2005. */
+    @Activate
+    public KprobesService(@Reference Machine machine, @Reference ArchKprobes arch, Config config,
+                          BundleContext context) throws KprobeException {
+        this(machine, arch, Generation.of(!config.generation().isEmpty() ? config.generation()
+                : Optional.ofNullable(context.getProperty("kprobes.generation")).orElse("2005")),
+                config.preemptible());
+        enabled = config.enabled();
+    }
+
+    /** Unregisters everything and releases the arch. */
+    @Deactivate
+    public void close() {
+        synchronized (lock) {
+            for (KprobeImpl kp : new ArrayList<>(userProbes)) {
+                if (kp.kretprobe != null) {
+                    unregisterKretprobe(kp.kretprobe);
+                } else {
+                    unregisterKprobe(kp);
+                }
+            }
+            arch.exitKprobes();
+        }
+        deferred.shutdown();
+    }
+
+    // ---- KprobeRegistry ----
+
+    @Override
+    public Kprobe registerKprobe(KprobeSpec spec) throws KprobeException {
+        synchronized (lock) {
+            long addr = resolve(spec);
+            checkAddressSafe(addr);
+            Symbol sym = symbols().symbolAt(addr).orElse(null);
+            KprobeImpl kp = new KprobeImpl(spec, addr, sym == null ? null : sym.name(),
+                    sym == null ? 0 : addr - sym.address(), null);
+            addProbe(kp);
+            return kp;
+        }
+    }
+
+    @Override
+    public void unregisterKprobe(Kprobe p) {
+        synchronized (lock) {
+            KprobeImpl kp = (KprobeImpl) p;
+            if (!kp.registered) {
+                return;
+            }
+            removeProbe(kp);
+        }
+    }
+
+    @Override
+    public List<Kprobe> registerKprobes(List<KprobeSpec> specs) throws KprobeException {
+        if (specs.isEmpty()) {
+            throw new KprobeException(Errno.EINVAL, "no probes given");
+        }
+        synchronized (lock) {
+            List<Kprobe> done = new ArrayList<>();
+            try {
+                for (KprobeSpec s : specs) {
+                    done.add(registerKprobe(s));
+                }
+            } catch (KprobeException e) {
+                unregisterKprobes(done);
+                throw e;
+            }
+            return done;
+        }
+    }
+
+    @Override
+    public void unregisterKprobes(List<Kprobe> probes) {
+        synchronized (lock) {
+            for (Kprobe p : probes) {
+                unregisterKprobe(p);
+            }
+        }
+    }
+
+    @Override
+    public Kretprobe registerKretprobe(KretprobeSpec spec) throws KprobeException {
+        synchronized (lock) {
+            long addr = resolve(spec.kp());
+            checkAddressSafe(addr);
+            Symbol fn = symbols().symbolAt(addr).orElse(null);
+            if (fn == null || fn.address() != addr) {
+                throw new KprobeException(Errno.EINVAL, describe(addr) + " is not a function entry");
+            }
+            if (spec.dataSize() < 0 || spec.dataSize() > KretprobeSpec.MAX_DATA_SIZE) {
+                throw new KprobeException(Errno.E2BIG, "data_size " + spec.dataSize() + " is over "
+                        + KretprobeSpec.MAX_DATA_SIZE + " bytes");
+            }
+            int maxactive = spec.maxactive() > 0 ? spec.maxactive() : defaultMaxactive();
+            KretprobeImpl rp = new KretprobeImpl(spec, maxactive);
+            KprobeImpl kp = new KprobeImpl(spec.kp(), addr, fn.name(), 0, rp);
+            rp.kp = kp;
+            addProbe(kp);
+            return rp;
+        }
+    }
+
+    @Override
+    public void unregisterKretprobe(Kretprobe r) {
+        synchronized (lock) {
+            KretprobeImpl rp = (KretprobeImpl) r;
+            if (!rp.kp.registered) {
+                return;
+            }
+            removeProbe(rp.kp);
+            // In-flight calls still return through the trampoline; their handler is skipped.
+            instances.orphan(rp);
+            rp.orphanAll();
+        }
+    }
+
+    @Override
+    public List<Kretprobe> registerKretprobes(List<KretprobeSpec> specs) throws KprobeException {
+        if (specs.isEmpty()) {
+            throw new KprobeException(Errno.EINVAL, "no kretprobes given");
+        }
+        synchronized (lock) {
+            List<Kretprobe> done = new ArrayList<>();
+            try {
+                for (KretprobeSpec s : specs) {
+                    done.add(registerKretprobe(s));
+                }
+            } catch (KprobeException e) {
+                unregisterKretprobes(done);
+                throw e;
+            }
+            return done;
+        }
+    }
+
+    @Override
+    public void unregisterKretprobes(List<Kretprobe> rps) {
+        synchronized (lock) {
+            for (Kretprobe rp : rps) {
+                unregisterKretprobe(rp);
+            }
+        }
+    }
+
+    @Override
+    public void enableKprobe(Kprobe p) throws KprobeException {
+        synchronized (lock) {
+            KprobeImpl kp = (KprobeImpl) p;
+            if (!kp.registered || kp.gone) {
+                throw new KprobeException(Errno.EINVAL, kp + " is not registered");
+            }
+            kp.disabled = false;
+            kp.failure = null;
+            syncArm(table.get(kp.addr));
+        }
+    }
+
+    @Override
+    public void disableKprobe(Kprobe p) throws KprobeException {
+        synchronized (lock) {
+            KprobeImpl kp = (KprobeImpl) p;
+            if (!kp.registered) {
+                throw new KprobeException(Errno.EINVAL, kp + " is not registered");
+            }
+            kp.disabled = true;
+            syncArm(table.get(kp.addr));
+        }
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setEnabled(boolean on) {
+        synchronized (lock) {
+            enabled = on;
+            for (ProbePointImpl site : table.all()) {
+                syncArm(site);
+            }
+        }
+    }
+
+    @Override
+    public Generation generation() {
+        return generation;
+    }
+
+    @Override
+    public void setGeneration(Generation g) throws KprobeException {
+        synchronized (lock) {
+            if (g == generation) {
+                return;
+            }
+            if (!userProbes.isEmpty()) {
+                throw new KprobeException(Errno.EBUSY, "cannot switch to generation " + g.label()
+                        + " while " + userProbes.size() + " probe(s) are registered");
+            }
+            arch.exitKprobes();
+            generation = g;
+            arch.initKprobes(this);
+        }
+    }
+
+    @Override
+    public List<String> list() {
+        synchronized (lock) {
+            List<String> out = new ArrayList<>();
+            List<ProbePointImpl> sites = table.all();
+            sites.sort(Comparator.comparing(ProbePointImpl::addr, Long::compareUnsigned));
+            for (ProbePointImpl site : sites) {
+                for (KprobeImpl kp : site.children()) {
+                    out.add(reportProbe(kp));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** One line of {@code kprobes/list}, as {@code report_probe} prints it. */
+    private String reportProbe(KprobeImpl kp) {
+        String flags = (kp.gone ? "[GONE]" : "") + (kp.disabled && !kp.gone ? "[DISABLED]" : "");
+        Optional<Symbol> sym = symbols().symbolAt(kp.addr);
+        if (sym.isPresent()) {
+            return String.format("%016x  %c  %s+0x%x  %s %s", kp.addr, kp.type(), sym.get().name(),
+                    kp.addr - sym.get().address(), " ", flags);
+        }
+        return String.format("%016x  %c  0x%x %s", kp.addr, kp.type(), kp.addr, flags);
+    }
+
+    @Override
+    public List<String> blacklist() {
+        List<String> out = new ArrayList<>();
+        for (BlacklistRange r : blacklistRanges()) {
+            out.add(r.toString());
+        }
+        return out;
+    }
+
+    // ---- KprobesCore ----
+
+    @Override
+    public Machine machine() {
+        return machine;
+    }
+
+    @Override
+    public ProbePoint getKprobe(long addr) {
+        return table.get(addr);
+    }
+
+    @Override
+    public ProbePoint registerArchProbe(long addr, ArchProbeHandlers handlers) throws KprobeException {
+        synchronized (lock) {
+            if (table.get(addr) != null) {
+                throw new KprobeException(Errno.EEXIST, describe(addr) + " is already probed");
+            }
+            ProbePointImpl site = new ProbePointImpl(addr, handlers);
+            arch.prepareKprobe(site);
+            install(site);
+            return site;
+        }
+    }
+
+    @Override
+    public void unregisterArchProbe(ProbePoint p) {
+        synchronized (lock) {
+            ProbePointImpl site = (ProbePointImpl) p;
+            if (table.get(site.addr()) == site) {
+                uninstall(site);
+            }
+        }
+    }
+
+    @Override
+    public void walkKretprobeInstances(long task, InstanceVisitor visitor) {
+        instances.walk(task, visitor);
+    }
+
+    @Override
+    public void callKretprobeHandler(RetprobeSlot r, PtRegs regs) {
+        RetprobeSlotImpl ri = (RetprobeSlotImpl) r;
+        KretprobeImpl rp = ri.rp;
+        if (rp == null || rp.kp.gone) {
+            return;
+        }
+        KretprobeHandler h = rp.spec.handler();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.handle(ri, regs);
+        } catch (Throwable t) {
+            fail(rp.kp, "return handler", t);
+        }
+    }
+
+    @Override
+    public void recycleKretprobeInstance(RetprobeSlot r) {
+        RetprobeSlotImpl ri = (RetprobeSlotImpl) r;
+        instances.remove(ri);
+        if (ri.rp != null) {
+            ri.rp.giveBack(ri);
+        } else {
+            ri.owner.orphanReturned();
+        }
+    }
+
+    @Override
+    public void flushTask(long task) {
+        instances.walk(task, ri -> {
+            if (generation == Generation.G2005) {
+                // 2005's arch_kprobe_flush_task puts the real return address back on the stack.
+                try {
+                    machine.memory().writeU64(ri.stackAddr(), ri.retAddr());
+                } catch (MemoryFault e) {
+                    LOG.log(Level.WARNING, "kprobe_flush_task: cannot restore return address: " + e.getMessage());
+                }
+            }
+            recycleKretprobeInstance(ri);
+            return true;
+        });
+    }
+
+    /** In-flight instances in the table (for tests and views). */
+    public int instancesInFlight() {
+        return instances.size();
+    }
+
+    // ---- internals ----
+
+    /** {@code pre_handler_kretprobe}. */
+    private int preHandlerKretprobe(KprobeImpl kp, PtRegs regs) {
+        KretprobeImpl rp = kp.kretprobe;
+        RetprobeSlotImpl ri = rp.take();
+        if (ri == null) {
+            rp.nmissed.incrementAndGet();
+            return 0;
+        }
+        KretprobeHandler entry = rp.spec.entryHandler();
+        if (entry != null) {
+            int r;
+            try {
+                r = entry.handle(ri, regs);
+            } catch (Throwable t) {
+                fail(kp, "entry handler", t);
+                r = 1;
+            }
+            if (r != 0) {
+                rp.giveBack(ri);
+                return 0;
+            }
+        }
+        arch.prepareKretprobe(ri, regs);
+        instances.add(ri);
+        return 0;
+    }
+
+    private final class Guard implements ProbePointImpl.HandlerGuard {
+        @Override
+        public int pre(KprobeImpl kp, PtRegs regs) {
+            kp.hits.incrementAndGet();
+            if (kp.kretprobe != null) {
+                return preHandlerKretprobe(kp, regs);
+            }
+            if (kp.spec.preHandler() == null) {
+                return 0;
+            }
+            try {
+                return kp.spec.preHandler().handle(kp, regs);
+            } catch (Throwable t) {
+                fail(kp, "pre-handler", t);
+                return 0;
+            }
+        }
+
+        @Override
+        public void post(KprobeImpl kp, PtRegs regs) {
+            try {
+                kp.spec.postHandler().handle(kp, regs, 0);
+            } catch (Throwable t) {
+                fail(kp, "post-handler", t);
+            }
+        }
+    }
+
+    /**
+     * A handler threw: the probe is shut off (disabled, with the failure recorded) and the guest
+     * goes on as if it had not fired. Disarming needs stop-machine, so it is done off the vCPU.
+     */
+    private void fail(KprobeImpl kp, String which, Throwable t) {
+        kp.failure = which + " threw " + t;
+        kp.disabled = true;
+        LOG.log(Level.ERROR, "kprobes: " + which + " of " + kp
+                + (kp.spec.owner() != null ? " (" + kp.spec.owner() + ")" : "") + " threw; probe disabled", t);
+        deferred.execute(() -> {
+            synchronized (lock) {
+                ProbePointImpl site = table.get(kp.addr);
+                if (site != null) {
+                    syncArm(site);
+                }
+            }
+        });
+    }
+
+    private void addProbe(KprobeImpl kp) throws KprobeException {
+        ProbePointImpl site = table.get(kp.addr);
+        if (site != null) {
+            if (site.isArchProbe()) {
+                throw new KprobeException(Errno.EINVAL, describe(kp.addr) + " is used by the kprobes machinery");
+            }
+            site.addChild(kp);
+            userProbes.add(kp);
+            syncArm(site);
+            return;
+        }
+        site = new ProbePointImpl(kp.addr, guard);
+        site.addChild(kp);
+        arch.prepareKprobe(site);
+        userProbes.add(kp);
+        install(site);
+    }
+
+    private void removeProbe(KprobeImpl kp) {
+        kp.registered = false;
+        userProbes.remove(kp);
+        ProbePointImpl site = table.get(kp.addr);
+        if (site == null) {
+            return;
+        }
+        site.removeChild(kp);
+        if (site.children().length == 0) {
+            uninstall(site);
+        } else {
+            syncArm(site);
+        }
+    }
+
+    private void install(ProbePointImpl site) {
+        boolean arm = site.isArchProbe() || (enabled && site.wanted());
+        machine.stopMachine(() -> {
+            table.put(site);
+            if (arm) {
+                arch.armKprobe(site);
+                site.armed = true;
+            }
+        });
+    }
+
+    private void uninstall(ProbePointImpl site) {
+        machine.stopMachine(() -> {
+            if (site.armed) {
+                arch.disarmKprobe(site);
+                site.armed = false;
+            }
+            table.remove(site.addr());
+        });
+        arch.removeKprobe(site);
+    }
+
+    /** Plants or removes the breakpoint so it matches the probes' states and the global switch. */
+    private void syncArm(ProbePointImpl site) {
+        if (site == null || site.isArchProbe()) {
+            return;
+        }
+        boolean want = enabled && site.wanted();
+        if (want == site.armed) {
+            return;
+        }
+        machine.stopMachine(() -> {
+            if (want) {
+                arch.armKprobe(site);
+            } else {
+                arch.disarmKprobe(site);
+            }
+            site.armed = want;
+        });
+    }
+
+    private int defaultMaxactive() {
+        int cpus = machine.vcpus().size();
+        // 2005's register_kretprobe: max(10, 2 * NR_CPUS) with CONFIG_PREEMPT, else NR_CPUS.
+        return preemptible ? Math.max(10, 2 * cpus) : cpus;
+    }
+
+    private SymbolTable symbols() {
+        return machine.symbols();
+    }
+
+    private String describe(long addr) {
+        return symbols().format(addr);
+    }
+
+    /** {@code kprobe_addr}: the address from an address, or a symbol and offset. */
+    private long resolve(KprobeSpec spec) throws KprobeException {
+        if (spec.symbolName() == null) {
+            if (spec.addr() == 0) {
+                throw new KprobeException(Errno.EINVAL, "neither a symbol nor an address given");
+            }
+            return spec.addr();
+        }
+        Symbol s = symbols().lookup(spec.symbolName())
+                .orElseThrow(() -> new KprobeException(Errno.ENOENT, "no symbol '" + spec.symbolName() + "'"));
+        if (spec.offset() < 0) {
+            throw new KprobeException(Errno.EINVAL, "negative offset " + spec.offset() + " from " + s.name());
+        }
+        return s.address() + spec.offset();
+    }
+
+    /** {@code check_kprobe_address_safe}: in probeable text and not blacklisted. */
+    private void checkAddressSafe(long addr) throws KprobeException {
+        if (!inKernelText(addr)) {
+            throw new KprobeException(Errno.EINVAL, describe(addr) + " is not in kernel text");
+        }
+        long[] kt = kprobesText();
+        if (kt != null && Long.compareUnsigned(addr, kt[0]) >= 0 && Long.compareUnsigned(addr, kt[1]) < 0) {
+            throw new KprobeException(Errno.EINVAL, describe(addr) + " is in .kprobes.text, which must not be probed");
+        }
+        for (BlacklistRange r : blacklistRanges()) {
+            if (r.contains(addr)) {
+                throw new KprobeException(Errno.EINVAL, describe(addr) + " is blacklisted (" + r.symbol() + ")");
+            }
+        }
+        if (arch.withinBlacklist(addr)) {
+            throw new KprobeException(Errno.EINVAL, describe(addr) + " is blacklisted by the arch code");
+        }
+    }
+
+    private boolean inKernelText(long addr) {
+        Optional<Symbol> stext = symbols().lookup("_stext");
+        Optional<Symbol> etext = symbols().lookup("_etext");
+        if (stext.isPresent() && etext.isPresent()) {
+            return Long.compareUnsigned(addr, stext.get().address()) >= 0
+                    && Long.compareUnsigned(addr, etext.get().address()) < 0;
+        }
+        // Bare mode: any executable segment of the image is text.
+        Optional<ElfImage> image = machine.image();
+        if (image.isEmpty()) {
+            return false;
+        }
+        for (ElfImage.Segment s : image.get().segments()) {
+            if (s.executable() && Long.compareUnsigned(addr, s.vaddr()) >= 0
+                    && Long.compareUnsigned(addr - s.vaddr(), s.memSize()) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The blacklist: every function in {@code .kprobes.text}, then the arch's ranges. */
+    private List<BlacklistRange> blacklistRanges() {
+        List<BlacklistRange> out = new ArrayList<>();
+        long[] kt = kprobesText();
+        if (kt != null) {
+            for (Symbol s : symbols().all()) {
+                // Zero-sized symbols are markers (section bounds), not functions.
+                if (s.isText() && s.size() > 0 && Long.compareUnsigned(s.address(), kt[0]) >= 0
+                        && Long.compareUnsigned(s.address(), kt[1]) < 0) {
+                    out.add(new BlacklistRange(s.address(), s.address() + s.size(), s.name()));
+                }
+            }
+            if (out.isEmpty() && kt[1] != kt[0]) {
+                out.add(new BlacklistRange(kt[0], kt[1], ".kprobes.text"));
+            }
+        }
+        out.addAll(arch.populateBlacklist());
+        return out;
+    }
+
+    private long[] kprobesText() {
+        Optional<Symbol> start = symbols().lookup("__kprobes_text_start");
+        Optional<Symbol> end = symbols().lookup("__kprobes_text_end");
+        if (start.isPresent() && end.isPresent()) {
+            return new long[] {start.get().address(), end.get().address()};
+        }
+        return machine.image().map(i -> i.section(".kprobes.text")).orElse(null);
+    }
+}
