@@ -52,6 +52,15 @@ public final class ProbeEventDefinition {
         return new ProbeEventDefinition(isReturn, maxActive, group, event, null, 0, address, arguments);
     }
 
+    /**
+     * This definition with another maxactive. The kernel reads back the kretprobe's maxactive as
+     * registered, and {@code register_kretprobe} replaces 0 by its default
+     * ({@code max(10, 2 * possible CPUs)}): a registered {@code r:} event reads back as {@code r10:}...
+     */
+    public ProbeEventDefinition withMaxActive(int maxActive) {
+        return new ProbeEventDefinition(isReturn, maxActive, group, event, symbol, offset, address, arguments);
+    }
+
     /** True for a return probe ({@code r} or {@code %return}). */
     public boolean isReturn() { return isReturn; }
 

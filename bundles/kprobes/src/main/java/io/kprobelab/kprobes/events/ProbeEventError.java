@@ -57,6 +57,7 @@ public enum ProbeEventError {
     SAME_PROBE("There is already the exact same probe event"),
     NOSUP_BTFARG("BTF is not available or not supported"),
     NOFENTRY_ARGS("$arg* can be used only on function entry or exit"),
+    DOUBLE_ARGS("$arg* can be used only once in the parameters"),
     NEED_STRING_TYPE("$comm and immediate-string only accepts string type"),
     TOO_MANY_ARGS("Too many arguments are specified");
 

@@ -18,10 +18,11 @@ public final class ProbeEventException extends Exception {
     /** What {@code error_log} puts before the command: its width sets the caret's indentation. */
     private static final String COMMAND_PREFIX = "  Command: ";
 
-    private final transient ProbeEventError error;
+    private final ProbeEventError error;
     private final Errno errno;
     private final String command;
     private final int caret;
+    private final ProbeEventException earlier;
 
     /**
      * A logged error.
@@ -32,11 +33,21 @@ public final class ProbeEventException extends Exception {
      * @param caret   the column of the offending byte in {@code command} (may be past its end)
      */
     public ProbeEventException(ProbeEventError error, Errno errno, String command, int caret) {
+        this(error, errno, command, caret, null);
+    }
+
+    /**
+     * A logged error that the kernel logs after another one for the same command (both entries
+     * appear in {@code error_log}, {@code earlier} first).
+     */
+    public ProbeEventException(ProbeEventError error, Errno errno, String command, int caret,
+            ProbeEventException earlier) {
         super(error.message());
         this.error = error;
         this.errno = Objects.requireNonNull(errno);
         this.command = Objects.requireNonNull(command);
         this.caret = caret;
+        this.earlier = earlier;
     }
 
     /** A refusal the kernel does not log (only the write fails). */
@@ -46,6 +57,7 @@ public final class ProbeEventException extends Exception {
         this.errno = Objects.requireNonNull(errno);
         this.command = Objects.requireNonNull(command);
         this.caret = -1;
+        this.earlier = null;
     }
 
     /** The error code, when the kernel logs this refusal. */
@@ -71,13 +83,19 @@ public final class ProbeEventException extends Exception {
     /**
      * The {@code error_log} entry without its timestamp and subsystem: {@code error: <message>},
      * {@code   Command: <command>} and the caret line, the caret under the offending byte.
-     * Empty when the kernel logs nothing for this refusal.
+     * Empty when the kernel logs nothing for this refusal; six lines when it logs two errors.
      */
     public List<String> errorLog() {
         if (error == null) {
             return List.of();
         }
-        return List.of("error: " + error.message(), COMMAND_PREFIX + command,
+        List<String> own = List.of("error: " + error.message(), COMMAND_PREFIX + command,
                 " ".repeat(COMMAND_PREFIX.length() + caret) + "^");
+        if (earlier == null) {
+            return own;
+        }
+        List<String> all = new java.util.ArrayList<>(earlier.errorLog());
+        all.addAll(own);
+        return List.copyOf(all);
     }
 }
