@@ -40,6 +40,119 @@ public final class Decoder {
         return insn;
     }
 
+    /**
+     * Decodes with objdump's instruction boundaries instead of the CPU's, for listings that must
+     * match {@code objdump -d}: a REX prefix followed by another prefix ends a prefix-only
+     * "instruction" (objdump prints e.g. {@code rex.W} on a line of its own, see
+     * {@link Insn#prefixOnly()}), and an FWAIT (9B) is merged with a following x87 opcode. Every
+     * other instruction decodes exactly as {@link #decode(byte[], int, int, long)}.
+     */
+    public static Insn decodeListing(byte[] code, int offset, int available, long address) {
+        int n = available;
+        if (code == null || offset < 0 || offset > code.length) {
+            n = 0;
+        } else {
+            n = Math.max(0, Math.min(n, code.length - offset));
+        }
+        int lim = Math.min(n, MAX_LENGTH);
+        // stray REX: a REX followed by another prefix
+        int i = 0;
+        int fwaitAt = -1;
+        while (i < lim) {
+            int b = code[offset + i] & 0xff;
+            if (b == 0x9B) {
+                fwaitAt = i;
+                break;
+            }
+            int k = Maps.PREFIX_KIND[b];
+            if (k == 0) break;
+            if (k == Maps.PK_REX && i + 1 < lim) {
+                int nb = code[offset + i + 1] & 0xff;
+                if (Maps.PREFIX_KIND[nb] != 0 || (nb == 0x9B)) {
+                    Insn insn = new Insn();
+                    insn.address = address;
+                    insn.status = Insn.Status.OK;
+                    insn.prefixOnly = true;
+                    insn.length = i + 1;
+                    insn.prefixCount = i + 1;
+                    insn.bytes = java.util.Arrays.copyOfRange(code, offset, offset + i + 1);
+                    return insn;
+                }
+            }
+            i++;
+        }
+        if (fwaitAt >= 0) {
+            int after = fwaitAt + 1;
+            if (fwaitAt > 0) {
+                // prefixes, then FWAIT: objdump takes them together, with an x87 opcode after
+                if (after < lim) {
+                    int nb = code[offset + after] & 0xff;
+                    if (nb >= 0xD8 && nb <= 0xDF) {
+                        return merged(code, offset, n, address, after);
+                    }
+                }
+                Insn insn = new Insn();
+                insn.address = address;
+                insn.status = after <= lim ? Insn.Status.OK : Insn.Status.TRUNCATED;
+                insn.fwait = true;
+                insn.prefixCount = fwaitAt;
+                insn.opcode = 0x9B;
+                insn.opcodeOffset = fwaitAt;
+                insn.length = after;
+                insn.bytes = java.util.Arrays.copyOfRange(code, offset, offset + after);
+                return insn;
+            }
+            // a bare FWAIT: prefixes may follow it; merged only with an x87 opcode
+            int j = after;
+            while (j < lim && Maps.PREFIX_KIND[code[offset + j] & 0xff] == Maps.PK_LEGACY) j++;
+            while (j < lim && Maps.PREFIX_KIND[code[offset + j] & 0xff] != 0) j++;
+            if (j < lim) {
+                int nb = code[offset + j] & 0xff;
+                if (nb >= 0xD8 && nb <= 0xDF) {
+                    return merged(code, offset, n, address, after);
+                }
+            }
+        }
+        return decode(code, offset, available, address);
+    }
+
+    private static Insn merged(byte[] code, int offset, int n, long address, int skip) {
+        Insn rest = decode(code, offset + skip, n - skip, address + skip);
+        Insn insn = new Insn();
+        insn.address = address;
+        // copy the x87 part's structure, shifted by the FWAIT and its prefixes
+        insn.status = rest.status;
+        int len = Math.min(rest.length + skip, MAX_LENGTH);
+        if (rest.length + skip > MAX_LENGTH && rest.status == Insn.Status.OK) insn.status = Insn.Status.INVALID;
+        insn.length = len;
+        insn.bytes = java.util.Arrays.copyOfRange(code, offset, offset + Math.min(len, n));
+        insn.fwait = true;
+        insn.hasModrm = rest.hasModrm;
+        insn.modrm = rest.modrm;
+        insn.mod = rest.mod;
+        insn.reg = rest.reg;
+        insn.rm = rest.rm;
+        insn.hasSib = rest.hasSib;
+        insn.sib = rest.sib;
+        insn.scale = rest.scale;
+        insn.index = rest.index;
+        insn.base = rest.base;
+        insn.ripRelative = rest.ripRelative;
+        insn.disp = rest.disp;
+        insn.dispSize = rest.dispSize;
+        insn.dispOffset = rest.dispOffset < 0 ? -1 : rest.dispOffset + skip;
+        insn.opcode = rest.opcode;
+        insn.opcodeOffset = rest.opcodeOffset + skip;
+        insn.map = rest.map;
+        insn.prefixes = rest.prefixes;
+        insn.segment = rest.segment;
+        insn.rex = rest.rex;
+        insn.prefixCount = rest.prefixCount + skip;
+        insn.addressSize = rest.addressSize;
+        insn.operandSize = rest.operandSize;
+        return insn;
+    }
+
     /** Convenience: decodes {@code code} from its start at address 0. */
     public static Insn decode(byte[] code) {
         return decode(code, 0, code.length, 0);
@@ -99,7 +212,9 @@ public final class Decoder {
         }
 
         void run() {
+            insn.formLength = -1;
             decodeAll();
+            if (insn.formLength < 0) insn.formLength = insn.length;
             if (truncated) {
                 insn.status = Insn.Status.TRUNCATED;
                 insn.length = Math.max(pos, Math.min(limit, 1));
@@ -200,7 +315,15 @@ public final class Decoder {
                 return;
             }
 
-            if ((flags & Maps.F_MODRM) != 0) {
+            if ((flags & Maps.F_MODREG) != 0) {
+                // MOV CRn/DRn: mod is ignored, the operands are always registers
+                int m = next();
+                d.hasModrm = true;
+                d.modrm = m;
+                d.mod = 3;
+                d.reg = ((m >> 3) & 7) | ((rex & 4) << 1);
+                d.rm = (m & 7) | ((rex & 1) << 3);
+            } else if ((flags & Maps.F_MODRM) != 0) {
                 readModrm();
             }
 
@@ -262,6 +385,18 @@ public final class Decoder {
             }
             d.length = pos;
             d.status = Insn.Status.OK;
+            if (!truncated) {
+                d.bytes = java.util.Arrays.copyOfRange(code, start, start + pos);
+                int v = Formatter.verdict(d);
+                if (v != Formatter.BAD_NONE) {
+                    d.status = Insn.Status.INVALID;
+                    d.badKind = v;
+                    d.formLength = d.length;
+                    // objdump: a rejected form consumes the prefixes and the opcode bytes; a
+                    // rejected operand (BadOp) the prefixes and the first opcode byte only
+                    d.length = v == Formatter.BAD_OPERAND ? d.prefixCount + 1 : d.opcodeOffset + 1;
+                }
+            }
         }
 
         private void readImm(int size) {
@@ -339,6 +474,7 @@ public final class Decoder {
                 map = b1 & 0x1f;
                 if (map < 1 || map > 3) {
                     d.status = Insn.Status.INVALID;
+                    d.formLength = pos + 3;
                     d.length = pos - 1;
                     return;
                 }
@@ -376,7 +512,8 @@ public final class Decoder {
             int p1 = next();
             if ((p1 & 4) == 0) {
                 d.status = Insn.Status.INVALID;
-                d.length = pos - 2;
+                d.formLength = pos + 3;
+                d.length = pos - 1;
                 return;
             }
             d.vexW = p1 >> 7;
@@ -392,7 +529,15 @@ public final class Decoder {
             int opcode = next();
             vexCommon(map, opcode);
             boolean imm8 = map == 3 || (map == 1 && Maps.vex0fHasImm8(opcode));
+            int afterOpcode = pos;
+            int modrm = peek();
             finishVexLike(true, imm8 ? 1 : 0);
+            if (d.vexL == 3 && !((modrm >> 6) == 3 && (p2 & 0x10) != 0) && !truncated) {
+                // L'L = 3 is reserved (unless it encodes rounding): objdump stops after the opcode
+                d.status = Insn.Status.INVALID;
+                d.formLength = d.length;
+                d.length = afterOpcode;
+            }
         }
 
         private void decodeXop() {

@@ -71,6 +71,10 @@ public final class Insn {
     int vexRex;                 // VEX/EVEX/XOP R,X,B,W bits in REX layout (0..15), 0 for legacy
     int evexRPrime;             // EVEX R' (1 = reg + 16)
     int evexP2;                 // EVEX third payload byte (z L'L b V' aaa)
+    boolean prefixOnly;         // Decoder.decodeListing: prefixes objdump lists on their own line
+    boolean fwait;              // Decoder.decodeListing: FWAIT merged with what follows
+    int formLength;             // for INVALID: the length the form would have if it were valid
+    int badKind;                // Formatter.BAD_*: why the tables rejected it (0: structural)
 
     Insn() {
     }
@@ -222,6 +226,15 @@ public final class Insn {
 
     /** EVEX: ModRM.reg extended with R and R', 0..31. */
     public int evexReg() { return reg | (evexRPrime << 4); }
+
+    /**
+     * Only from {@link Decoder#decodeListing}: these bytes are prefixes that objdump lists as a
+     * line of their own (a REX prefix followed by another prefix, which the CPU ignores).
+     */
+    public boolean prefixOnly() { return prefixOnly; }
+
+    /** Only from {@link Decoder#decodeListing}: an FWAIT (9B) that objdump merges with what follows. */
+    public boolean fwait() { return fwait; }
 
     /** For a relative branch (jmp/jcc/call/loop/jrcxz rel): the target address; else undefined. */
     public long branchTarget() { return address + length + imm; }

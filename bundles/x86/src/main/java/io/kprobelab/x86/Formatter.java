@@ -1,0 +1,907 @@
+package io.kprobelab.x86;
+
+import io.kprobelab.x86.internal.Ops;
+
+/**
+ * Formats decoded instructions in Intel syntax exactly as {@code objdump -d -M intel} (binutils
+ * 2.40) prints its instruction column: unused prefixes by name ({@code data16}, {@code rex.W},
+ * {@code repz}, {@code cs}, ...), the mnemonic padded to 6 columns plus one space, operands in
+ * Intel order, {@code BYTE/WORD/DWORD/QWORD PTR} sizes, hexadecimal immediates and
+ * displacements, branch targets as addresses and RIP-relative operands with a
+ * {@code # <target>} comment.
+ *
+ * <p>Covered: the whole one-byte map except x87 (D8..DF), and the integer and system
+ * instructions of the 0F and 0F38 maps (see {@link #isCovered(Insn)}). Other instructions
+ * (SSE/MMX/AVX, x87) are printed as {@code .insn} followed by their bytes; their length and
+ * validity are still exact.
+ */
+public final class Formatter {
+
+    private Formatter() {
+    }
+
+    /** Formats with no symbols: addresses print as {@code 0x1d} (objdump {@code -b binary}). */
+    public static String format(Insn insn) {
+        return format(insn, Symbolizer.NONE);
+    }
+
+    /**
+     * Formats an instruction; with a symbol for a branch target or RIP-relative address, the
+     * address prints as objdump does for a symbolized image: {@code 401020 <foo+0x10>}.
+     */
+    public static String format(Insn insn, Symbolizer symbols) {
+        return new Run(insn, symbols == null ? Symbolizer.NONE : symbols).format();
+    }
+
+    /**
+     * True when the formatter knows the instruction's mnemonic (the objdump text is reproduced);
+     * false for forms it prints as {@code .insn}. INVALID instructions count as covered when the
+     * table decides that they are invalid.
+     */
+    public static boolean isCovered(Insn insn) {
+        Run r = new Run(insn, Symbolizer.NONE);
+        r.format();
+        return r.covered;
+    }
+
+    /**
+     * objdump's verdict on an instruction decoded by {@link Decoder#decodeListing}: true when
+     * objdump prints {@code (bad)} for it.
+     */
+    public static boolean isBad(Insn insn) {
+        return insn.status() == Insn.Status.INVALID || format(insn).contains("(bad)");
+    }
+
+    /**
+     * One listing line: {@code ffffffff81000000 <sys_mkdir+0x0>: 55                   push   rbp}.
+     * The address is lower-case hex without {@code 0x}; the symbol part is left out when
+     * {@code symbols} names nothing; the bytes column is 20 characters wide (7 bytes) and longer
+     * instructions simply widen it, as with {@code objdump -w}.
+     */
+    public static String line(Insn insn, Symbolizer symbols) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(Long.toHexString(insn.address()));
+        String sym = symbols == null ? null : symbols.symbolize(insn.address());
+        if (sym != null) {
+            sb.append(" <").append(sym).append(sym.contains("+") ? "" : "+0x0").append('>');
+        }
+        sb.append(": ");
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < insn.length(); i++) {
+            hex.append(String.format("%02x ", insn.byteAt(i)));
+        }
+        while (hex.length() < 21) hex.append(' ');
+        sb.append(hex);
+        sb.append(insn.status() == Insn.Status.TRUNCATED ? "(truncated)" : format(insn, symbols));
+        return sb.toString();
+    }
+
+    /** Verdict kinds, stored in {@code Insn.badKind}. */
+    static final int BAD_NONE = 0, BAD_TABLE = 1, BAD_OPERAND = 2, BAD_PREFIX = 3;
+
+    /**
+     * The table verdict for a structurally complete legacy instruction: {@link #BAD_NONE} when
+     * valid or not described by the tables, else how objdump rejects it.
+     */
+    static int verdict(Insn insn) {
+        // fast path: the table lookup decides, without formatting anything
+        Ops.Entry e = Ops.entry(insn.map, insn.opcode);
+        if (e == null || insn.encoding != Insn.ENC_LEGACY) return BAD_NONE;
+        boolean mem = insn.mod != 3;
+        int reg = insn.reg & 7;
+        int rm = insn.rm & 7;
+        boolean rip = insn.ripRelative;
+        Ops.Form f;
+        if (e.hasVariantFor(reg, mem, rm, rip)) {
+            int pv = 0;
+            if (insn.lastRepPrefix != 0) {
+                pv = insn.lastRepPrefix == 0xF3 ? 1 : 3;
+                if (e.find(pv, reg, mem, rm, rip) == null && (e.ignoredRepMask & (1 << pv)) != 0) pv = 0;
+            }
+            if (pv == 0 && insn.has(Insn.PFX_OPSIZE)) pv = 2;
+            f = e.find(pv, reg, mem, rm, rip);
+        } else {
+            f = e.find(4, reg, mem, rm, rip);
+        }
+        if (f == null || f.invalid) return BAD_TABLE;
+        if (f.prefixOpcode) return slowVerdict(insn);
+        if (!mem) {
+            for (String op : f.operands) {
+                if (op.charAt(0) == 'M' && !op.equals("MONITOR") && !op.equals("MWAIT")) return BAD_OPERAND;
+            }
+        }
+        return BAD_NONE;
+    }
+
+    private static int slowVerdict(Insn insn) {
+        Run r = new Run(insn, Symbolizer.NONE);
+        try {
+            r.format();
+        } catch (RuntimeException e) {
+            // a table bug must not make the decoder throw: treat the form as not described
+            return BAD_NONE;
+        }
+        return r.badKind;
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private static final String[] R64 = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10",
+        "r11", "r12", "r13", "r14", "r15"};
+    private static final String[] R32 = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d",
+        "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
+    private static final String[] R16 = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w",
+        "r11w", "r12w", "r13w", "r14w", "r15w"};
+    private static final String[] R8 = {"al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"};
+    private static final String[] R8REX = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b",
+        "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"};
+    private static final String[] SEG = {"es", "cs", "ss", "ds", "fs", "gs", "?", "?"};
+    private static final String[] REX_NAMES = {"rex", "rex.B", "rex.X", "rex.XB", "rex.R", "rex.RB", "rex.RX",
+        "rex.RXB", "rex.W", "rex.WB", "rex.WX", "rex.WXB", "rex.WR", "rex.WRB", "rex.WRX", "rex.WRXB"};
+
+    // used-prefix bits
+    private static final int U_DATA = 1, U_ADDR = 2, U_SEG = 4;
+    private static final int REX_B = 1, REX_X = 2, REX_R = 4, REX_W = 8, REX_OPCODE = 0x40;
+
+    // pseudo prefix codes in the prefix list
+    private static final int P_REP = 0x101, P_XACQUIRE = 0x102, P_XRELEASE = 0x103, P_BND = 0x104,
+            P_NOTRACK = 0x105;
+
+    /** One formatting run: objdump's per-instruction state. */
+    private static final class Run {
+        final Insn d;
+        final Symbolizer sym;
+        final int[] all = new int[16];
+        int nAll;
+        int lastRepz = -1, lastRepnz = -1, lastData = -1, lastAddr = -1, lastSeg = -1, lastRex = -1;
+        boolean pRepz, pRepnz, pLock, pData, pAddr, pSegAny, pDs;
+        int activeSeg = -1;         // SEG_FS/SEG_GS (or DS set by string operands)
+        int used;
+        int rex, rexUsed;
+        boolean dflag, aflag;
+        boolean covered = true;
+        boolean badOp;
+        String mnemonic;
+        final String[] out = new String[5];
+        int nOut;
+        long ripTarget;
+        boolean hasRip;
+
+        Run(Insn d, Symbolizer sym) {
+            this.d = d;
+            this.sym = sym;
+        }
+
+        String format() {
+            if (d.prefixOnly) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < d.length; i++) {
+                    if (i > 0) sb.append(' ');
+                    sb.append(prefixName(d.byteAt(i)));
+                }
+                return sb.toString();
+            }
+            scanPrefixes();
+            if (d.status == Insn.Status.INVALID && d.badKind == 0) {
+                return finishBad();
+            }
+            if (d.status == Insn.Status.TRUNCATED) {
+                covered = false;
+                return "(truncated)";
+            }
+            if (d.encoding != Insn.ENC_LEGACY || d.fwait || (d.map == 0 && d.opcode >= 0xD8 && d.opcode <= 0xDF)
+                    || (d.map == 0 && d.opcode == 0x9B)) {
+                if (d.map == 0 && d.opcode == 0x9B && !d.fwait) {
+                    mnemonic = "fwait";
+                    return assemble(false);
+                }
+                covered = false;
+                return insnBytes();
+            }
+            Ops.Entry e = Ops.entry(d.map, d.opcode);
+            if (e == null) {
+                covered = false;
+                return insnBytes();
+            }
+            int pv = 0;
+            int pvPrefix = 0;
+            int pvIndex = -1;
+            boolean mem = d.mod != 3;
+            boolean rip = d.ripRelative;
+            boolean variants = e.hasVariantFor(d.reg & 7, mem, d.rm & 7, rip);
+            Ops.Form f = variants ? null : e.find(4, d.reg & 7, mem, d.rm & 7, rip);
+            if (variants) {
+                if (pRepz || pRepnz) {
+                    if (lastRepz > lastRepnz) {
+                        pv = 1;
+                        pvIndex = lastRepz;
+                        pvPrefix = 0xF3;
+                    } else {
+                        pv = 3;
+                        pvIndex = lastRepnz;
+                        pvPrefix = 0xF2;
+                    }
+                    if (e.find(pv, d.reg & 7, mem, d.rm & 7, rip) == null && (e.ignoredRepMask & (1 << pv)) != 0) {
+                        pv = 0;
+                    }
+                }
+                if (pv == 0 && pData) {
+                    pv = 2;
+                    pvIndex = lastData;
+                    pvPrefix = 0x66;
+                }
+                if (pv != 0) {
+                    if (pvPrefix == 0x66) used |= U_DATA;
+                    else if (pvPrefix == 0xF3) usedRepz = true;
+                    else usedRepnz = true;
+                    all[pvIndex] = 0;
+                }
+                f = e.find(pv, d.reg & 7, mem, d.rm & 7, rip);
+
+            }
+            if (f == null || f.invalid) {
+                badKind = BAD_TABLE;
+                return finishBad();
+            }
+            mnemonic = f.mnemonic;
+            // operands
+            String mn = expandMnemonic(f.mnemonic);
+            for (String op : f.operands) {
+                String s = operand(op);
+                if (badOp) {
+                    // objdump's BadOp: the operand prints "(bad)", the instruction ends after the
+                    // prefixes and the first opcode byte
+                    badKind = BAD_OPERAND;
+                    badOp = false;
+                    s = "(bad)";
+                }
+                if (s != null) out[nOut++] = s;
+            }
+            mnemonic = mnemonicOverride != null ? mnemonicOverride : mn;
+            if (f.prefixIgnored) {
+                // objdump reinstates 66/F3/F2 that only selected the form: they print as prefixes
+                used &= ~U_DATA;
+                usedRepz = usedRepnz = false;
+                if (lastData >= 0) all[lastData] = 0x66;
+                if (lastRepz >= 0) all[lastRepz] = 0xF3;
+                if (lastRepnz >= 0) all[lastRepnz] = 0xF2;
+            }
+            if (f.prefixOpcode) {
+                if (((pRepz || pRepnz) && !usedRepz && !usedRepnz)
+                        || (pData && !pRepz && !pRepnz && (used & U_DATA) == 0)) {
+                    badKind = BAD_PREFIX;
+                    return "(bad)";
+                }
+            }
+            return assemble(true);
+        }
+
+        boolean usedRepz, usedRepnz;
+        int badKind;
+
+        /** objdump {@code .insn}-like stand-in for forms the tables do not describe. */
+        String insnBytes() {
+            StringBuilder sb = new StringBuilder(".insn");
+            for (int i = 0; i < d.length; i++) sb.append(i == 0 ? " " : ",").append(String.format("0x%02x", d.byteAt(i)));
+            return sb.toString();
+        }
+
+        void scanPrefixes() {
+            int n = d.prefixCount;
+            int start = d.fwait ? 0 : 0;
+            for (int i = start; i < n && i < d.length; i++) {
+                int b = d.byteAt(i);
+                if (b == 0x9B) continue;
+                switch (b) {
+                    case 0xF3: pRepz = true; lastRepz = nAll; break;
+                    case 0xF2: pRepnz = true; lastRepnz = nAll; break;
+                    case 0xF0: pLock = true; break;
+                    case 0x66: pData = true; lastData = nAll; break;
+                    case 0x67: pAddr = true; lastAddr = nAll; break;
+                    case 0x2E: case 0x36: case 0x26:
+                        pSegAny = true; lastSeg = nAll; break;
+                    case 0x3E: pSegAny = true; pDs = true; lastSeg = nAll; break;
+                    case 0x64: pSegAny = true; lastSeg = nAll; activeSeg = Insn.SEG_FS; break;
+                    case 0x65: pSegAny = true; lastSeg = nAll; activeSeg = Insn.SEG_GS; break;
+                    default:
+                        if (b >= 0x40 && b <= 0x4F) lastRex = nAll;
+                        break;
+                }
+                all[nAll++] = b;
+            }
+            rex = d.rex;
+            dflag = !pData;
+            aflag = !pAddr;
+        }
+
+        String finishBad() {
+            mnemonic = "(bad)";
+            nOut = 0;
+            return assemble(false);
+        }
+
+        String finishBadOp() {
+            // objdump's BadOp: prefixes and the first opcode byte are thrown away
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < nAll; i++) {
+                if (all[i] != 0) sb.append(prefixName(all[i])).append(' ');
+            }
+            return sb.append("(bad)").toString();
+        }
+
+        String assemble(boolean finishPrefixes) {
+            if (finishPrefixes) {
+                if (rex != 0 && (rex ^ rexUsed) == 0 && lastRex >= 0) all[lastRex] = 0;
+                if (pSegAny && activeSeg >= 0 && (used & U_SEG) != 0) all[lastSeg] = 0;
+                if (pAddr && (used & U_ADDR) != 0) all[lastAddr] = 0;
+                if (pData && (used & U_DATA) != 0) all[lastData] = 0;
+            }
+            StringBuilder sb = new StringBuilder();
+            int plen = 0;
+            for (int i = 0; i < nAll; i++) {
+                if (all[i] != 0) {
+                    String n = prefixName(all[i]);
+                    sb.append(n).append(' ');
+                    plen += n.length() + 1;
+                }
+            }
+            sb.append(mnemonic);
+            if (nOut > 0) {
+                int i = mnemonic.length() + plen;
+                int pad = i < 7 ? 7 - i : 1;
+                for (int k = 0; k < pad; k++) sb.append(' ');
+                for (int k = 0; k < nOut; k++) {
+                    if (k > 0) sb.append(',');
+                    sb.append(out[k]);
+                }
+            }
+            if (hasRip) {
+                sb.append("        # ").append(address(ripTarget));
+            }
+            return sb.toString();
+        }
+
+        String prefixName(int p) {
+            switch (p) {
+                case 0xF3: return "repz";
+                case 0xF2: return "repnz";
+                case 0xF0: return "lock";
+                case 0x2E: return "cs";
+                case 0x36: return "ss";
+                case 0x3E: return "ds";
+                case 0x26: return "es";
+                case 0x64: return "fs";
+                case 0x65: return "gs";
+                case 0x66: return "data16";
+                case 0x67: return "addr32";
+                case 0x9B: return "fwait";
+                case P_REP: return "rep";
+                case P_XACQUIRE: return "xacquire";
+                case P_XRELEASE: return "xrelease";
+                case P_BND: return "bnd";
+                case P_NOTRACK: return "notrack";
+                default:
+                    if (p >= 0x40 && p <= 0x4F) return REX_NAMES[p - 0x40];
+                    return "?";
+            }
+        }
+
+        void usedRex(int bit) {
+            if (bit != 0) {
+                if ((rex & bit) != 0) rexUsed |= bit | REX_OPCODE;
+            } else {
+                rexUsed |= REX_OPCODE;
+            }
+        }
+
+        boolean w() {
+            return (rex & REX_W) != 0;
+        }
+
+        // ------------------------------------------------------------------ mnemonic macros
+
+        String expandMnemonic(String t) {
+            if (t.indexOf('%') < 0 && t.indexOf('{') < 0) return t;
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if (c == '{') {
+                    int end = t.indexOf('}', i);
+                    String[] alt = t.substring(i + 1, end).split("\\|");
+                    usedRex(REX_W);
+                    if (w()) sb.append(alt[2]);
+                    else {
+                        sb.append(dflag ? alt[1] : alt[0]);
+                        used |= pData ? U_DATA : 0;
+                    }
+                    i = end;
+                    continue;
+                }
+                if (c != '%') {
+                    sb.append(c);
+                    continue;
+                }
+                char m = t.charAt(++i);
+                switch (m) {
+                    case 'T':
+                        macroT(sb);
+                        break;
+                    case 'P':
+                        if (d.mod != 3 || !d.hasModrm) macroT(sb);
+                        break;
+                    case '@':
+                        if (!(w() || !pData)) macroT(sb);
+                        break;
+                    case 'L':
+                        if (pData || w()) {
+                            usedRex(REX_W);
+                            if (w()) sb.append('q');
+                            else {
+                                sb.append(dflag ? 'd' : 'w');
+                                used |= pData ? U_DATA : 0;
+                            }
+                        }
+                        break;
+                    case '6':
+                        usedRex(REX_W);
+                        if (w()) sb.append("64");
+                        break;
+                    case 'Q':
+                        usedRex(REX_W);
+                        sb.append(w() ? 'q' : 'd');
+                        break;
+                    case 'K':
+                        usedRex(REX_W);
+                        sb.append(w() ? 'q' : 'd');
+                        break;
+                    case 'E':
+                        sb.append(aflag ? 'r' : 'e');
+                        used |= pAddr ? U_ADDR : 0;
+                        break;
+                    case 'V':
+                        if (w()) sb.append("abs");
+                        break;
+                    case 'A':
+                        if (!pAddr) sb.append("abs");
+                        break;
+                    case '^':
+                        // far call/jmp: no suffix in Intel syntax with the default (AMD64) ISA
+                        break;
+                    default:
+                        break;
+                }
+            }
+            return sb.toString();
+        }
+
+        void macroT(StringBuilder sb) {
+            if (!w() && pData) {
+                sb.append(dflag ? 'd' : 'w');
+                used |= U_DATA;
+            }
+        }
+
+        // ------------------------------------------------------------------ operands
+
+        static final int B = 1, W = 2, D = 3, Q = 4, V = 5, DQ = 6, STACKV = 7, INDIRV = 8, M = 9, MOVSXD = 10,
+                F = 11, NONE = 0, Z = 12;
+
+        String operand(String op) {
+            switch (op) {
+                case "Eb": return opE(B, 0);
+                case "Ebh1": return opE(B, 1);
+                case "Ebh2": return opE(B, 2);
+                case "Ebh3": return opE(B, 3);
+                case "Ev": return opE(V, 0);
+                case "Evh1": return opE(V, 1);
+                case "Evh2": return opE(V, 2);
+                case "Evh3": return opE(V, 3);
+                case "Ew": return opE(W, 0);
+                case "Edx": return opE(MOVSXD, 0);
+                case "Esv": return opE(STACKV, 0);
+                case "Eiv": return opE(INDIRV, 0);
+                case "Gb": return reg(d.reg & 7, REX_R, B);
+                case "Gv": return reg(d.reg & 7, REX_R, V);
+                case "Gdq": return reg(d.reg & 7, REX_R, DQ);
+                case "Edq": return opE(DQ, 0);
+                case "Eva": {
+                    // register named by the address size (umonitor)
+                    int r = (d.modrm & 7) + ((rex & REX_B) != 0 ? 8 : 0);
+                    usedRex(REX_B);
+                    if (pAddr) {
+                        all[lastAddr] = 0;
+                        used |= U_ADDR;
+                        return R32[r];
+                    }
+                    return R64[r];
+                }
+                case "Mv": return opM(V);
+                case "M": return opM(NONE);
+                case "Mb": return opM(B);
+                case "Mw": return opM(W);
+                case "Md": return opM(D);
+                case "Mq": return opM(Q);
+                case "Mp": return opM(F);
+                case "Sv":
+                    return d.mod == 3 ? opE(V, 0) : opE(W, 0);
+                case "Sw": return SEG[d.modrm >> 3 & 7];
+                case "Rm": return reg(d.modrm & 7, REX_B, M);
+                case "Cm": {
+                    int add = 0;
+                    if ((rex & REX_R) != 0) {
+                        usedRex(REX_R);
+                        add = 8;
+                    }
+                    return "cr" + ((d.modrm >> 3 & 7) + add);
+                }
+                case "Dm": {
+                    usedRex(REX_R);
+                    return "dr" + ((d.modrm >> 3 & 7) + ((rex & REX_R) != 0 ? 8 : 0));
+                }
+                case "AL": return "al";
+                case "CL": return "cl";
+                case "DX": return "dx";
+                case "ALr": rep(); return "al";
+                case "DXr": rep(); return "dx";
+                case "eAX": return imregEax();
+                case "eAXr": rep(); return imregEax();
+                case "zAX":
+                    if (!w()) used |= pData ? U_DATA : 0;
+                    return (w() || dflag) ? "eax" : "ax";
+                case "FS": return "fs";
+                case "GS": return "gs";
+                case "Ib": return imm(d.imm & 0xff);
+                case "Iw": return imm(d.imm & 0xffff);
+                case "Ib2": return imm(d.imm2 & 0xff);
+                case "Iv": {
+                    usedRex(REX_W);
+                    if (w()) return imm(d.imm);
+                    used |= pData ? U_DATA : 0;
+                    return imm(dflag ? d.imm & 0xffffffffL : d.imm & 0xffff);
+                }
+                case "Iv64": {
+                    if (!w()) return operand("Iv");
+                    usedRex(REX_W);
+                    return imm(d.imm);
+                }
+                case "sIb": {
+                    long v = (byte) d.imm;
+                    if (!w()) v &= dflag ? 0xffffffffL : 0xffff;
+                    return imm(v);
+                }
+                case "sIbT": {
+                    long v = (byte) d.imm;
+                    if (!(dflag || w())) v &= 0xffff;
+                    return imm(v);
+                }
+                case "sIv": {
+                    long v = (dflag || w()) ? (int) d.imm : d.imm & 0xffff;
+                    return imm(v);
+                }
+                case "I1": return "1";
+                case "Jb": return target(d.branchTarget());
+                case "Jdqw": {
+                    if (dflag || w()) {
+                        if (!w()) used |= pData ? U_DATA : 0;
+                        return target(d.branchTarget());
+                    }
+                    used |= pData ? U_DATA : 0;
+                    long t = (d.address + d.length + (short) d.imm) & 0xffff;
+                    return target(t);
+                }
+                case "Ob": return off64(B);
+                case "Ov": return off64(V);
+                case "Xb": return dsreg(B);
+                case "Xv": return dsreg(V);
+                case "Xz": rep(); return dsreg(Z);
+                case "Yb": return esreg(B);
+                case "Yv": return esreg(V);
+                case "Ybr": rep(); return esreg(B);
+                case "Yvr": rep(); return esreg(V);
+                case "Yzr": rep(); return esreg(Z);
+                case "DSBX": {
+                    StringBuilder sb = new StringBuilder("BYTE PTR ");
+                    if (activeSeg < 0) activeSeg = Insn.SEG_DS;
+                    appendSeg(sb);
+                    used |= pAddr ? U_ADDR : 0;
+                    return sb.append('[').append(aflag ? "rbx" : "ebx").append(']').toString();
+                }
+                case "BND":
+                    if (pRepnz) all[lastRepnz] = P_BND;
+                    return null;
+                case "NOTRACK":
+                    if (pDs && lastData < 0) {
+                        activeSeg = -1;
+                        all[lastSeg] = P_NOTRACK;
+                    }
+                    return null;
+                case "NOP": {
+                    if (!pData && (rex & REX_B) == 0) {
+                        mnemonicOverride = "nop";
+                        return null;
+                    }
+                    String a = reg(0, REX_B, V);
+                    out[nOut++] = a;
+                    return imregEax();
+                }
+                case "MONITOR":
+                case "MWAIT":
+                    return null;
+                default:
+                    if (op.startsWith("Z")) return opZ(op);
+                    covered = false;
+                    return "?" + op;
+            }
+        }
+
+        String mnemonicOverride;
+
+        void rep() {
+            if (pRepz) all[lastRepz] = P_REP;
+        }
+
+        String imregEax() {
+            usedRex(REX_W);
+            if (w()) return "rax";
+            used |= pData ? U_DATA : 0;
+            return dflag ? "eax" : "ax";
+        }
+
+        String opZ(String op) {
+            // Zn64 / Znv / Znb / Zndq: register from the opcode's low bits (+REX.B)
+            int n = op.charAt(1) - '0';
+            String kind = op.substring(2);
+            usedRex(REX_B);
+            int r = n + ((rex & REX_B) != 0 ? 8 : 0);
+            switch (kind) {
+                case "64":
+                    if (dflag || w()) return R64[r];
+                    // fall into the v form
+                    usedRex(REX_W);
+                    used |= pData ? U_DATA : 0;
+                    return R16[r];
+                case "v":
+                case "dq":
+                    usedRex(REX_W);
+                    if (w()) return R64[r];
+                    used |= pData ? U_DATA : 0;
+                    return dflag ? R32[r] : R16[r];
+                case "b":
+                    if (n >= 4) usedRex(0);
+                    return rex != 0 ? R8REX[r] : R8[n];
+                default:
+                    return "?";
+            }
+        }
+
+        String reg(int r, int rexBit, int mode) {
+            usedRex(rexBit);
+            if ((rex & rexBit) != 0) r += 8;
+            switch (mode) {
+                case B:
+                    if ((r & 4) != 0) usedRex(0);
+                    return rex != 0 ? R8REX[r] : R8[r];
+                case W: return R16[r];
+                case D: return R32[r];
+                case Q:
+                case M: return R64[r];
+                case STACKV:
+                case INDIRV:
+                    if (dflag || w()) return R64[r];
+                    // fall through
+                case V:
+                case DQ:
+                    usedRex(REX_W);
+                    if (w()) return R64[r];
+                    if (mode == DQ) return R32[r];
+                    used |= pData ? U_DATA : 0;
+                    return dflag ? R32[r] : R16[r];
+                case MOVSXD:
+                    used |= pData ? U_DATA : 0;
+                    return R32[r];
+                default:
+                    covered = false;
+                    return "?";
+            }
+        }
+
+        String opM(int mode) {
+            if (d.mod == 3) {
+                badOp = true;
+                return null;
+            }
+            return opE(mode, 0);
+        }
+
+        String opE(int mode, int hle) {
+            if (hle != 0 && d.mod != 3) {
+                if (hle == 1 && pLock || hle == 2) {
+                    if (pRepz) all[lastRepz] = P_XRELEASE;
+                    if (pRepnz) all[lastRepnz] = P_XACQUIRE;
+                } else if (hle == 3 && lastRepz > lastRepnz && pRepz) {
+                    all[lastRepz] = P_XRELEASE;
+                }
+            }
+            if (d.mod == 3) return reg(d.modrm & 7, REX_B, mode);
+            return memory(mode);
+        }
+
+        String sizePtr(int mode) {
+            switch (mode) {
+                case B: return "BYTE PTR ";
+                case W: return "WORD PTR ";
+                case D: return "DWORD PTR ";
+                case Q:
+                case M: return "QWORD PTR ";
+                case STACKV:
+                case INDIRV:
+                    if (dflag || w()) return "QWORD PTR ";
+                    // fall through
+                case V:
+                case DQ:
+                    usedRex(REX_W);
+                    if (w()) return "QWORD PTR ";
+                    if (mode == DQ) return "DWORD PTR ";
+                    used |= pData ? U_DATA : 0;
+                    return dflag ? "DWORD PTR " : "WORD PTR ";
+                case Z:
+                    if (!w()) used |= pData ? U_DATA : 0;
+                    return (w() || dflag) ? "DWORD PTR " : "WORD PTR ";
+                case MOVSXD:
+                    used |= pData ? U_DATA : 0;
+                    return "DWORD PTR ";
+                case F:
+                    used |= pData ? U_DATA : 0;
+                    return dflag ? "FWORD PTR " : "DWORD PTR ";
+                default:
+                    return "";
+            }
+        }
+
+        void appendSeg(StringBuilder sb) {
+            if (activeSeg < 0) return;
+            used |= U_SEG;
+            sb.append(SEG[activeSeg]).append(':');
+        }
+
+        String memory(int mode) {
+            StringBuilder sb = new StringBuilder();
+            usedRex(REX_B);
+            sb.append(sizePtr(mode));
+            appendSeg(sb);
+            boolean addr32 = !aflag;
+            String[] names = addr32 ? R32 : R64;
+            boolean haveBase = true;
+            int base = d.modrm & 7;
+            int scale = 0;
+            boolean haveIndex = false;
+            int vindex = 0;
+            long disp = 0;
+            boolean riprel = false;
+            if (d.hasSib) {
+                vindex = d.sib >> 3 & 7;
+                usedRex(REX_X);
+                if ((rex & REX_X) != 0) vindex += 8;
+                haveIndex = vindex != 4;
+                scale = d.sib >> 6;
+                base = d.sib & 7;
+            }
+            int rbase = base + ((rex & REX_B) != 0 ? 8 : 0);
+            switch (d.mod) {
+                case 0:
+                    if (base == 5) {
+                        haveBase = false;
+                        riprel = !d.hasSib;
+                        disp = d.disp;
+                    }
+                    break;
+                default:
+                    disp = d.disp;
+                    break;
+            }
+            boolean needIndex = false;
+            boolean needAddr32 = false;
+            if (d.hasSib && !haveBase && !haveIndex) {
+                if (addr32) {
+                    disp &= 0xffffffffL;
+                    needIndex = true;
+                }
+                needAddr32 = true;
+            }
+            boolean haveDisp = haveBase || needIndex || (d.hasSib && (haveIndex || scale != 0));
+            if (haveBase || haveIndex || needIndex || needAddr32 || riprel) used |= pAddr ? U_ADDR : 0;
+            if (haveDisp || riprel) {
+                sb.append('[');
+                if (riprel) {
+                    sb.append(addr32 ? "eip" : "rip");
+                    hasRip = true;
+                    ripTarget = d.address + d.length + disp;
+                }
+                if (haveBase) sb.append(names[rbase]);
+                if (d.hasSib) {
+                    if (scale != 0 || needIndex || haveIndex || (haveBase && base != 4)) {
+                        if (haveBase) sb.append('+');
+                        sb.append(haveIndex ? names[vindex] : (addr32 ? "eiz" : "riz"));
+                        sb.append('*').append(1 << scale);
+                    }
+                }
+                if (disp != 0 || d.mod != 0 || base == 5) {
+                    if (!haveDisp || disp >= 0) {
+                        sb.append('+');
+                    } else if (d.mod != 1 && disp != -disp) {
+                        sb.append('-');
+                        disp = -disp;
+                    }
+                    if (haveDisp) displacement(sb, disp);
+                    else sb.append("0x").append(Long.toHexString(disp));
+                }
+                sb.append(']');
+            } else {
+                if (d.mod != 0 || base == 5) {
+                    if (activeSeg < 0) sb.append("ds:");
+                    sb.append("0x").append(Long.toHexString(disp));
+                }
+            }
+            return sb.toString();
+        }
+
+        void displacement(StringBuilder sb, long v) {
+            if (v < 0) {
+                sb.append('-');
+                v = -v;
+                if (v < 0) {
+                    sb.append("0x8000000000000000");
+                    return;
+                }
+            }
+            sb.append("0x").append(Long.toHexString(v));
+        }
+
+        String off64(int mode) {
+            StringBuilder sb = new StringBuilder();
+            appendSeg(sb);
+            if (activeSeg < 0) sb.append("ds:");
+            long v = d.disp;
+            if (pAddr) v &= 0xffffffffL;
+            sb.append("0x").append(Long.toHexString(v));
+            return sb.toString();
+        }
+
+        String dsreg(int mode) {
+            StringBuilder sb = new StringBuilder();
+            int opc = d.opcode;
+            if (opc == 0x6f) sb.append(sizePtr(Z));
+            else if (opc == 0xa5 || opc == 0xa7 || opc == 0xad) sb.append(sizePtr(V));
+            else sb.append(sizePtr(B));
+            if (activeSeg < 0) activeSeg = Insn.SEG_DS;
+            appendSeg(sb);
+            used |= pAddr ? U_ADDR : 0;
+            return sb.append('[').append(aflag ? "rsi" : "esi").append(']').toString();
+        }
+
+        String esreg(int mode) {
+            StringBuilder sb = new StringBuilder();
+            int opc = d.opcode;
+            if (opc == 0x6d) sb.append(sizePtr(Z));
+            else if (opc == 0xa5 || opc == 0xa7 || opc == 0xab || opc == 0xaf) sb.append(sizePtr(V));
+            else sb.append(sizePtr(B));
+            sb.append("es:");
+            used |= pAddr ? U_ADDR : 0;
+            return sb.append('[').append(aflag ? "rdi" : "edi").append(']').toString();
+        }
+
+        String imm(long v) {
+            return "0x" + Long.toHexString(v);
+        }
+
+        String target(long t) {
+            return address(t);
+        }
+
+        String address(long t) {
+            String s = sym.symbolize(t);
+            if (s == null) return "0x" + Long.toHexString(t);
+            return Long.toHexString(t) + " <" + s + ">";
+        }
+    }
+}
