@@ -67,4 +67,17 @@ public interface Machine {
      * directly when called on a vCPU thread.
      */
     void stopMachine(Runnable change);
+
+    /**
+     * Maps {@code pages} fresh zeroed 4 KiB pages of host-reserved physical memory (memory the
+     * guest kernel never allocates) at a free kernel virtual address within +-2 GB of
+     * {@code near}, executable and read-only to the guest ({@link GuestMemory#poke} writes it),
+     * in every address space; the kernel's {@code module_alloc}, used for kprobes instruction
+     * slots and the kretprobe trampoline.
+     *
+     * @return the virtual address of the first page
+     */
+    default long allocateKernelText(long near, int pages) {
+        throw new UnsupportedOperationException("allocateKernelText is not available on this machine");
+    }
 }

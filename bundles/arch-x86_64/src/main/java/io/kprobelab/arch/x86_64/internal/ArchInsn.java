@@ -1,0 +1,32 @@
+package io.kprobelab.arch.x86_64.internal;
+
+import io.kprobelab.x86.Insn;
+
+/**
+ * The arch's data for one probe point ({@code struct arch_specific_insn}): the decoded original
+ * instruction, where its copy lives, and how {@code resume_execution} must fix up after it.
+ *
+ * @param insn     the original instruction, decoded at the probe address
+ * @param slot     guest address of the out-of-line copy
+ * @param fixup    the post-step fix-up
+ * @param modifiesIf whether it changes IF ({@code cli}, {@code sti}, {@code popf}, {@code iret}):
+ *                 then IF is not restored after the step
+ */
+record ArchInsn(Insn insn, long slot, Fixup fixup, boolean modifiesIf) {
+
+    /** The fix-ups of {@code resume_execution} (reference section 2.3). */
+    enum Fixup {
+        /** RIP relative to the copy: move it back to the original ({@code orig + (rip - copy)}). */
+        RELOCATE_IP,
+        /** {@code pushf}: clear TF and IF in the pushed image and OR in the old flags. */
+        PUSHF,
+        /** {@code ret}, {@code lret}, {@code iret}: RIP came from the stack, already right. */
+        IP_ALREADY_RIGHT,
+        /** {@code call rel32}: fix the pushed return address, then relocate RIP. */
+        CALL_RELATIVE,
+        /** {@code call} indirect: fix the pushed return address; RIP is the target, already right. */
+        CALL_INDIRECT,
+        /** {@code jmp} indirect: RIP is the target, already right. */
+        JMP_INDIRECT
+    }
+}

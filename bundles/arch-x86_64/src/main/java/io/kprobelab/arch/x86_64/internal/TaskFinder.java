@@ -1,0 +1,57 @@
+package io.kprobelab.arch.x86_64.internal;
+
+import io.kprobelab.machine.GuestMemory;
+import io.kprobelab.machine.Machine;
+import io.kprobelab.machine.MemoryFault;
+import io.kprobelab.machine.PtRegs;
+import io.kprobelab.machine.Reg;
+import io.kprobelab.machine.Symbol;
+import java.util.Optional;
+
+/**
+ * Finds the guest task a kretprobe instance belongs to, the two ways of 2005. On the guest
+ * kernel: by masking a kernel stack address with THREAD_SIZE and reading the task pointer at the
+ * stack base ({@code arch_get_kprobe_task}, the first design), or by reading the per-CPU
+ * {@code current_task} through GS ({@code current}, 2.6.13). In bare mode there is one implicit
+ * task, {@link #BARE_TASK}.
+ */
+final class TaskFinder {
+
+    /** Kernel stack size and alignment of the guest kernel (DESIGN.md section 5). */
+    static final long THREAD_SIZE = 16 * 1024;
+    /** The one task of bare mode. */
+    static final long BARE_TASK = 0;
+
+    private final long currentTaskOffset;
+    private final boolean guestKernel;
+
+    TaskFinder(Machine machine) {
+        Optional<Symbol> ct = machine.symbols().lookup("current_task");
+        this.guestKernel = ct.isPresent();
+        this.currentTaskOffset = ct.map(Symbol::address).orElse(0L);
+    }
+
+    /** {@code arch_get_kprobe_task}: the task owning the kernel stack that holds {@code stackAddr}. */
+    long fromStack(GuestMemory mem, long stackAddr) {
+        if (!guestKernel) {
+            return BARE_TASK;
+        }
+        try {
+            return mem.readU64(stackAddr & ~(THREAD_SIZE - 1));
+        } catch (MemoryFault e) {
+            return BARE_TASK;
+        }
+    }
+
+    /** {@code current}: the per-CPU {@code current_task}, read through GS. */
+    long current(GuestMemory mem, PtRegs regs) {
+        if (!guestKernel) {
+            return BARE_TASK;
+        }
+        try {
+            return mem.readU64(regs.get(Reg.GS_BASE) + currentTaskOffset);
+        } catch (MemoryFault e) {
+            return BARE_TASK;
+        }
+    }
+}

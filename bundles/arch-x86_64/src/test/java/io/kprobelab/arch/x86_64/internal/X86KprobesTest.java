@@ -1,0 +1,138 @@
+package io.kprobelab.arch.x86_64.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kprobelab.kprobes.Errno;
+import io.kprobelab.kprobes.Generation;
+import io.kprobelab.kprobes.Kprobe;
+import io.kprobelab.kprobes.KprobeException;
+import io.kprobelab.kprobes.KprobeSpec;
+import io.kprobelab.kprobes.Kretprobe;
+import io.kprobelab.kprobes.KretprobeSpec;
+import io.kprobelab.kprobes.internal.KprobesService;
+import io.kprobelab.machine.Machine;
+import io.kprobelab.machine.Machines;
+import io.kprobelab.machine.Reg;
+import io.kprobelab.machine.Symbol;
+import io.kprobelab.machine.Trap;
+import io.kprobelab.traps.NotifyResult;
+import io.kprobelab.x86.Decoder;
+import io.kprobelab.x86.Insn;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The seed's flow on the real emulated CPU: real int3 bytes, TF steps, a swapped return address. */
+class X86KprobesTest {
+
+    Machine machine;
+    X86Kprobes arch;
+    KprobesService core;
+
+    void boot(Generation g) throws Exception {
+        machine = Machines.bare(TargetImage.get());
+        arch = new X86Kprobes();
+        core = new KprobesService(machine, arch, g, true);
+        machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
+        machine.resetTrapCounts();
+    }
+
+    long addr(String sym) {
+        return machine.symbols().lookup(sym).orElseThrow().address();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void kprobeOnEntry_runsBothHandlers_stepsOutOfLine_oneBpOneDb(Generation g) throws Exception {
+        boot(g);
+        long target = addr("kprobe_target");
+        List<String> seen = new ArrayList<>();
+        Kprobe kp = core.registerKprobe(KprobeSpec.at("kprobe_target")
+                .preHandler((p, regs) -> {
+                    seen.add("pre ip=" + Long.toHexString(regs.ip() - target) + " di=" + regs.get(Reg.RDI));
+                    return 0;
+                })
+                .postHandler((p, regs, f) -> seen.add("post tf=" + ((regs.flags() >> 8) & 1))));
+        assertEquals(0xcc, machine.memory().readU8(target));
+        assertEquals(10, machine.call("call_target", 30).rax());
+        assertEquals(List.of("pre ip=1 di=30", "post tf=0"), seen);
+        assertEquals(1, machine.trapCount(Trap.BP));
+        assertEquals(1, machine.trapCount(Trap.DB));
+        assertEquals(1, kp.hits());
+        core.unregisterKprobe(kp);
+        assertEquals(10, machine.call("call_target", 30).rax());
+        assertEquals(1, machine.trapCount(Trap.BP));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void kretprobe_trapCountsPerGeneration_andHandlerSeesTheReturnValue(Generation g) throws Exception {
+        boot(g);
+        List<Long> rets = new ArrayList<>();
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("kprobe_target")
+                .handler((ri, regs) -> { rets.add(regs.returnValue()); return 0; }));
+        int n = 50;
+        for (int i = 0; i < n; i++) {
+            assertEquals(i * 7 / 3, machine.call("call_target", i * 7).rax());
+        }
+        assertEquals(n, rets.size());
+        assertEquals(98 / 3, rets.get(14));
+        assertEquals(2L * n, machine.trapCount(Trap.BP));
+        assertEquals(g == Generation.G2005 ? 2L * n : n, machine.trapCount(Trap.DB));
+        assertEquals(0, rp.inFlight());
+        assertEquals(0, rp.nmissed());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void kretprobe_recursion_isLifo_andMaxactiveExhaustionCountsMisses(Generation g) throws Exception {
+        boot(g);
+        List<Long> rets = new ArrayList<>();
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("recurse").maxactive(20)
+                .handler((ri, regs) -> { rets.add(regs.returnValue()); return 0; }));
+        assertEquals(15, machine.call("recurse", 5).rax());
+        assertEquals(List.of(0L, 1L, 3L, 6L, 10L, 15L), rets);
+        core.unregisterKretprobe(rp);
+
+        Kretprobe small = core.registerKretprobe(KretprobeSpec.on("recurse").maxactive(2));
+        assertEquals(55, machine.call("recurse", 10).rax());
+        assertEquals(9, small.nmissed()); // 11 calls, 2 hooked
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void boundarySweep_everyInstructionProbed_resultsUnchanged_nonBoundariesRefused(Generation g) throws Exception {
+        boot(g);
+        long x = 37;
+        long expected = machine.call("driver", x).rax();
+        byte[] before;
+        for (String fn : List.of("driver", "call_target", "switcher", "rip_relative", "flags_dance", "recurse",
+                "indirect_call", "loop_sum", "kprobe_target")) {
+            Symbol s = machine.symbols().lookup(fn).orElseThrow();
+            before = machine.memory().read(s.address(), (int) s.size());
+            int off = 0;
+            long totalHits = 0;
+            while (off < s.size()) {
+                Insn insn = Decoder.decode(before, off, before.length - off, s.address() + off);
+                int[] hits = {0};
+                Kprobe kp = core.registerKprobe(KprobeSpec.at(fn, off).preHandler((p, r) -> { hits[0]++; return 0; }));
+                long got = machine.call("driver", x).rax();
+                assertEquals(expected, got, fn + "+0x" + Integer.toHexString(off) + " changed the result");
+                totalHits += hits[0];
+                core.unregisterKprobe(kp);
+                for (int k = 1; k < insn.length(); k++) {
+                    int bad = off + k;
+                    KprobeException e = assertThrows(KprobeException.class, () -> core.registerKprobe(KprobeSpec.at(fn, bad)));
+                    assertEquals(Errno.EILSEQ, e.errno());
+                }
+                off += insn.length();
+            }
+            assertTrue(totalHits > 0, fn + ": no probe in it ever fired");
+            assertArrayEquals(before, machine.memory().read(s.address(), (int) s.size()), fn + " not restored");
+        }
+    }
+}
