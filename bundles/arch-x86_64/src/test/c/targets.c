@@ -82,3 +82,34 @@ noinline long driver(long x)
     return call_target(x) + switcher(x) + rip_relative(x) + flags_dance(x) + recurse(x & 15)
         + indirect_call(x) + loop_sum(x & 31);
 }
+
+/* Stack-trace targets in the shape of the kernel selftest's: each records, once, the address it
+ * returns to, so a return handler can check an unwinder against it. */
+unsigned long target_return_address[2];
+
+noinline unsigned long kprobe_stacktrace_internal_target(void)
+{
+    if (!target_return_address[0])
+        target_return_address[0] = (unsigned long)__builtin_return_address(0);
+    return target_return_address[0];
+}
+
+unsigned long (*volatile internal_target_fn)(void) = kprobe_stacktrace_internal_target;
+
+noinline unsigned long kprobe_stacktrace_target(void)
+{
+    if (!target_return_address[1])
+        target_return_address[1] = (unsigned long)__builtin_return_address(0);
+    internal_target_fn();
+    __asm__ volatile("" ::: "memory");
+    return target_return_address[1];
+}
+
+unsigned long (*volatile stacktrace_target_fn)(void) = kprobe_stacktrace_target;
+
+noinline unsigned long kprobe_stacktrace_driver(void)
+{
+    stacktrace_target_fn();
+    __asm__ volatile("" ::: "memory");
+    return (unsigned long)__builtin_return_address(0);
+}

@@ -1,5 +1,6 @@
 package io.kprobelab.kprobes;
 
+import io.kprobelab.machine.PtRegs;
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -68,4 +69,12 @@ public interface KprobeRegistry {
 
     /** The blacklist, as {@code /sys/kernel/debug/kprobes/blacklist} prints it. */
     List<String> blacklist();
+
+    /**
+     * {@code stack_trace_save_regs}: the guest call chain at {@code regs}, RIP first, then the
+     * return addresses found by walking frame pointers, at most {@code max}. A return address
+     * that is the kretprobe trampoline (a hooked return) is reported as the real return address
+     * of the instance that hooked it, as kernels since 5.15 do.
+     */
+    long[] stackTrace(PtRegs regs, int max);
 }

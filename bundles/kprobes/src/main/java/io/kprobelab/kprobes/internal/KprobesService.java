@@ -344,6 +344,11 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         return out;
     }
 
+    @Override
+    public long[] stackTrace(PtRegs regs, int max) {
+        return arch.stackTrace(regs, max);
+    }
+
     // ---- KprobesCore ----
 
     @Override

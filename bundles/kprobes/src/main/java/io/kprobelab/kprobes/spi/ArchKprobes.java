@@ -47,6 +47,13 @@ public interface ArchKprobes {
     /** {@code arch_populate_kprobe_blacklist}: the arch's own blacklist ranges. */
     List<BlacklistRange> populateBlacklist();
 
+    /**
+     * The arch's unwinder ({@code arch_stack_walk} with {@code kretprobe_find_ret_addr}): RIP,
+     * then return addresses by frame pointers, trampoline entries replaced by the hooked
+     * instances' real return addresses.
+     */
+    long[] stackTrace(PtRegs regs, int max);
+
     /** {@code arch_init_kprobes}: sets up the trampoline and registers the trap handlers. */
     void initKprobes(KprobesCore core) throws KprobeException;
 

@@ -46,6 +46,7 @@ final class FakeArch implements ArchKprobes {
 
     @Override public boolean withinBlacklist(long addr) { return addr == TRAMPOLINE; }
     @Override public List<BlacklistRange> populateBlacklist() { return List.of(new BlacklistRange(TRAMPOLINE, TRAMPOLINE + 16, "kretprobe_trampoline")); }
+    @Override public long[] stackTrace(PtRegs regs, int max) { return new long[] {regs.ip()}; }
     @Override public void initKprobes(KprobesCore core) { this.core = core; calls.add("init " + core.generation().label()); }
     @Override public void exitKprobes() { calls.add("exit"); }
 }

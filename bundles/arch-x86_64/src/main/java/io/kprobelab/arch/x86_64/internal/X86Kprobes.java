@@ -378,6 +378,8 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             KprobesCore c = core;
             c.walkKretprobeInstances(tasks.fromStack(machine.memory(), sara), ri -> {
                 if (ri.stackAddr() == sara) {
+                    // Handlers see where the function really returns (kernels since 5.15).
+                    regs.setIp(ri.retAddr());
                     c.callKretprobeHandler(ri, regs);
                 }
                 return true;
@@ -412,8 +414,21 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         @Override
         public int pre(ProbePoint p, PtRegs regs) {
             KprobesCore c = core;
+            long task = tasks.current(machine.memory(), regs);
             long[] orig = {0};
-            c.walkKretprobeInstances(tasks.current(machine.memory(), regs), ri -> {
+            // First the real return address, so handlers see it in RIP (kernels since 5.15).
+            c.walkKretprobeInstances(task, ri -> {
+                if (ri.retAddr() != trampoline) {
+                    orig[0] = ri.retAddr();
+                    return false;
+                }
+                return true;
+            });
+            if (orig[0] != 0) {
+                regs.setIp(orig[0]);
+            }
+            orig[0] = 0;
+            c.walkKretprobeInstances(task, ri -> {
                 c.callKretprobeHandler(ri, regs);
                 long ra = ri.retAddr();
                 c.recycleKretprobeInstance(ri);
@@ -430,6 +445,64 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             regs.setIp(orig[0]);
             return 1;
         }
+    }
+
+    // ---- stack traces ----
+
+    /** How far a frame-pointer walk goes before it gives up. */
+    private static final int MAX_FRAMES = 64;
+
+    /**
+     * A frame-pointer unwinder ({@code arch_stack_walk} over {@code unwind_frame.c}): RIP, then
+     * {@code [rbp + 8]} up the RBP chain while it climbs the stack. A return address that is the
+     * trampoline is replaced by the real one from the instance that saved it
+     * ({@code kretprobe_find_ret_addr}), matched by the stack slot it came from.
+     */
+    @Override
+    public long[] stackTrace(PtRegs regs, int max) {
+        GuestMemory mem = machine.memory();
+        long[] out = new long[Math.max(0, Math.min(max, MAX_FRAMES))];
+        int n = 0;
+        if (n < out.length) {
+            out[n++] = correctReturn(mem, regs, regs.ip(), regs.sp() - 8);
+        }
+        long bp = regs.get(Reg.RBP);
+        long sp = regs.sp();
+        while (n < out.length && Long.compareUnsigned(bp, sp) >= 0 && (bp & 7) == 0) {
+            try {
+                long ret = mem.readU64(bp + 8);
+                long next = mem.readU64(bp);
+                if (ret == 0) {
+                    break;
+                }
+                out[n++] = correctReturn(mem, regs, ret, bp + 8);
+                if (Long.compareUnsigned(next, bp) <= 0) {
+                    break;
+                }
+                sp = bp;
+                bp = next;
+            } catch (MemoryFault e) {
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private long correctReturn(GuestMemory mem, PtRegs regs, long ret, long slotAddr) {
+        KprobesCore c = core;
+        if (c == null || Long.compareUnsigned(ret - trampoline, 2) >= 0) {
+            return ret;
+        }
+        long task = generation == Generation.G2005 ? tasks.fromStack(mem, slotAddr) : tasks.current(mem, regs);
+        long[] found = {ret};
+        c.walkKretprobeInstances(task, ri -> {
+            if (ri.stackAddr() == slotAddr && ri.retAddr() != trampoline) {
+                found[0] = ri.retAddr();
+                return false;
+            }
+            return true;
+        });
+        return found[0];
     }
 
     // ---- kprobe_exceptions_notify ----
