@@ -89,6 +89,75 @@ class X86KprobesTest {
 
     @ParameterizedTest
     @EnumSource(Generation.class)
+    void kretprobe_trapOrder_isTheSeedsFourInterruptions_orThreeFrom2613(Generation g) throws Exception {
+        boot(g);
+        List<String> order = new ArrayList<>();
+        machine.setTrapSink((cpu, trap) -> {
+            long ip = cpu.regs().ip();
+            boolean mine = arch.notify(cpu, trap) == NotifyResult.STOP;
+            order.add(trap.name() + "@" + where(ip));
+            return mine;
+        });
+        core.registerKretprobe(KretprobeSpec.on("kprobe_target"));
+        assertEquals(7, machine.call("call_target", 21).rax());
+        List<String> expected = g == Generation.G2005
+                ? List.of("#BP@kprobe_target+1", "#DB@slot", "#BP@trampoline+1", "#DB@slot")
+                : List.of("#BP@kprobe_target+1", "#DB@slot", "#BP@trampoline+1");
+        assertEquals(expected, order);
+    }
+
+    private String where(long ip) {
+        if (ip - arch.trampoline() >= 0 && ip - arch.trampoline() < 4096) {
+            return "trampoline+" + (ip - arch.trampoline());
+        }
+        if (arch.withinBlacklist(ip)) {
+            return "slot";
+        }
+        return machine.symbols().format(ip).replace("+0x", "+");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void unregisterKretprobe_withInstancesInFlight_returnsCorrectly_skipsTheHandler_freesAll(Generation g)
+            throws Exception {
+        boot(g);
+        List<Long> rets = new ArrayList<>();
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("recurse").maxactive(20)
+                .handler((ri, regs) -> { rets.add(regs.returnValue()); return 0; }));
+        // At the deepest call, five instances are in flight; unregister from inside the guest's run.
+        int[] unregistered = {0};
+        Kprobe trigger = core.registerKprobe(KprobeSpec.at("recurse").preHandler((p, regs) -> {
+            if (regs.get(Reg.RDI) == 0 && unregistered[0]++ == 0) {
+                assertEquals(5, rp.inFlight());
+                core.unregisterKretprobe(rp);
+            }
+            return 0;
+        }));
+        assertEquals(15, machine.call("recurse", 5).rax());
+        assertTrue(rets.isEmpty(), "a handler ran after unregister: " + rets);
+        assertEquals(0, rp.inFlight());
+        assertEquals(0, core.instancesInFlight());
+        core.unregisterKprobe(trigger);
+        assertEquals(15, machine.call("recurse", 5).rax());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void throwingHandler_disablesItsProbe_andTheGuestCompletes(Generation g) throws Exception {
+        boot(g);
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("kprobe_target")
+                .handler((ri, regs) -> { throw new IllegalStateException("handler bug"); }));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i * 10 / 3, machine.call("call_target", i * 10).rax());
+        }
+        assertTrue(rp.kp().isDisabled());
+        assertTrue(rp.kp().failure().contains("handler bug"), rp.kp().failure());
+        assertTrue(core.list().get(0).endsWith("[DISABLED]"), core.list().get(0));
+        assertEquals(0, rp.inFlight());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
     void kretprobe_recursion_isLifo_andMaxactiveExhaustionCountsMisses(Generation g) throws Exception {
         boot(g);
         List<Long> rets = new ArrayList<>();
