@@ -261,7 +261,8 @@ public final class ProbeEventParser {
         for (int i = 0; i < slots.length; i++) {
             slots[i] = entryArgs.get(i);
         }
-        return new ProbeEvent(def, fetchArgs, slots);
+        log.index = 1;
+        return new ProbeEvent(def, fetchArgs, slots, log.command, log.caret(0));
     }
 
     /** {@code validate_probe_symbol}: unknown → BAD_PROBE_ADDR, several → NON_UNIQ_SYMBOL. */

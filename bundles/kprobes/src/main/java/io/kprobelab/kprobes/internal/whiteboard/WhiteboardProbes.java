@@ -1,0 +1,184 @@
+package io.kprobelab.kprobes.internal.whiteboard;
+
+import io.kprobelab.kprobes.Kprobe;
+import io.kprobelab.kprobes.KprobeException;
+import io.kprobelab.kprobes.KprobePostHandler;
+import io.kprobelab.kprobes.KprobePreHandler;
+import io.kprobelab.kprobes.KprobeRegistry;
+import io.kprobelab.kprobes.KprobeSpec;
+import io.kprobelab.kprobes.Kretprobe;
+import io.kprobelab.kprobes.KretprobeHandler;
+import io.kprobelab.kprobes.KretprobeSpec;
+import io.kprobelab.kprobes.whiteboard.KprobeProperties;
+import io.kprobelab.kprobes.whiteboard.KretprobeHandlers;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the whiteboard does with handler services, without a framework: a service that arrives
+ * registers one probe (owned by its bundle's symbolic name), a service that leaves unregisters it.
+ * A refused probe is reported through the error sink with the bundle's name and left unregistered:
+ * registration is one call into the core, which either registers the whole probe or nothing.
+ */
+public final class WhiteboardProbes {
+
+    /** The two kinds of probe one service can stand for. */
+    public enum Kind {
+        KPROBE, KRETPROBE
+    }
+
+    private record Key(long serviceId, Kind kind) {
+    }
+
+    private final KprobeRegistry registry;
+    private final Consumer<String> errors;
+    private final Map<Key, Object> live = new HashMap<>();
+
+    /**
+     * @param errors receives one line per refused service, e.g.
+     *               {@code org.example.probe: cannot register kprobe on sys_mkdir+0x3: EILSEQ: ...}
+     */
+    public WhiteboardProbes(KprobeRegistry registry, Consumer<String> errors) {
+        this.registry = registry;
+        this.errors = errors;
+    }
+
+    /**
+     * A kprobe handler service arrived; {@code pre} and/or {@code post} are its handlers. A second
+     * call for the same service (it is advertised as both) is ignored.
+     *
+     * @return true when the probe is registered
+     */
+    public synchronized boolean addKprobe(long serviceId, String owner, Map<String, ?> props,
+            KprobePreHandler pre, KprobePostHandler post) {
+        Key key = new Key(serviceId, Kind.KPROBE);
+        if (live.containsKey(key)) {
+            return true;
+        }
+        try {
+            KprobeSpec spec = target(props).owner(owner).preHandler(pre).postHandler(post);
+            live.put(key, registry.registerKprobe(spec));
+            return true;
+        } catch (KprobeException | IllegalArgumentException e) {
+            errors.accept(owner + ": cannot register kprobe" + where(props) + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * A kretprobe handler service arrived. If it is a {@link KretprobeHandlers}, its
+     * {@link KretprobeHandlers#onEntry} becomes the entry handler.
+     *
+     * @return true when the probe is registered
+     */
+    public synchronized boolean addKretprobe(long serviceId, String owner, Map<String, ?> props,
+            KretprobeHandler handler) {
+        Key key = new Key(serviceId, Kind.KRETPROBE);
+        if (live.containsKey(key)) {
+            return true;
+        }
+        try {
+            KretprobeSpec spec = KretprobeSpec.on(target(props).owner(owner)).handler(handler)
+                    .maxactive((int) number(props, KprobeProperties.MAXACTIVE, 0))
+                    .dataSize((int) number(props, KprobeProperties.DATA_SIZE, 0));
+            if (handler instanceof KretprobeHandlers both) {
+                spec = spec.entryHandler(both::onEntry);
+            }
+            live.put(key, registry.registerKretprobe(spec));
+            return true;
+        } catch (KprobeException | IllegalArgumentException e) {
+            errors.accept(owner + ": cannot register kretprobe" + where(props) + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The service left: unregisters its probe, if it had one. */
+    public synchronized void remove(long serviceId, Kind kind) {
+        unregister(live.remove(new Key(serviceId, kind)));
+    }
+
+    /** Unregisters every probe (the whiteboard is going away). */
+    public synchronized void removeAll() {
+        for (Object p : live.values()) {
+            unregister(p);
+        }
+        live.clear();
+    }
+
+    /** Probes currently registered for services. */
+    public synchronized int size() {
+        return live.size();
+    }
+
+    private void unregister(Object p) {
+        if (p instanceof Kretprobe rp) {
+            registry.unregisterKretprobe(rp);
+        } else if (p instanceof Kprobe kp) {
+            registry.unregisterKprobe(kp);
+        }
+    }
+
+    /** The probe point from {@code kprobe.symbol} (+ {@code kprobe.offset}) or {@code kprobe.addr}. */
+    static KprobeSpec target(Map<String, ?> props) {
+        Object sym = props.get(KprobeProperties.SYMBOL);
+        boolean hasAddr = props.get(KprobeProperties.ADDR) != null;
+        if (sym != null && hasAddr) {
+            throw new IllegalArgumentException("EINVAL: give " + KprobeProperties.SYMBOL + " or "
+                    + KprobeProperties.ADDR + ", not both");
+        }
+        if (sym != null) {
+            String name = sym.toString().trim();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("EINVAL: empty " + KprobeProperties.SYMBOL);
+            }
+            long off = number(props, KprobeProperties.OFFSET, 0);
+            if (off < 0) {
+                throw new IllegalArgumentException("EINVAL: negative " + KprobeProperties.OFFSET + " " + off);
+            }
+            return KprobeSpec.at(name, off);
+        }
+        if (hasAddr) {
+            return KprobeSpec.atAddress(number(props, KprobeProperties.ADDR, 0));
+        }
+        throw new IllegalArgumentException("EINVAL: no " + KprobeProperties.SYMBOL + " or "
+                + KprobeProperties.ADDR + " property");
+    }
+
+    /** A numeric property: a {@link Number}, or a string in C syntax (decimal, 0x hex, 0 octal). */
+    static long number(Map<String, ?> props, String name, long dflt) {
+        Object v = props.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        String s = v.toString().trim();
+        try {
+            boolean neg = s.startsWith("-");
+            String digits = neg || s.startsWith("+") ? s.substring(1) : s;
+            long x;
+            if (digits.startsWith("0x") || digits.startsWith("0X")) {
+                x = Long.parseUnsignedLong(digits.substring(2), 16);
+            } else if (digits.length() > 1 && digits.startsWith("0")) {
+                x = Long.parseUnsignedLong(digits.substring(1), 8);
+            } else {
+                x = Long.parseUnsignedLong(digits);
+            }
+            return neg ? -x : x;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("EINVAL: " + name + "=" + s + " is not a number");
+        }
+    }
+
+    private static String where(Map<String, ?> props) {
+        Object sym = props.get(KprobeProperties.SYMBOL);
+        if (sym != null) {
+            Object off = props.get(KprobeProperties.OFFSET);
+            return " on " + sym + (off != null ? "+" + off : "");
+        }
+        Object addr = props.get(KprobeProperties.ADDR);
+        return addr != null ? " at " + addr : "";
+    }
+}
