@@ -50,7 +50,7 @@ public final class DieChain implements TrapSink {
 
     /** Becomes the machine's trap sink. */
     @Activate
-    public DieChain(@Reference Machine machine) {
+    public DieChain(@Reference(name = "machine") Machine machine) {
         this.machine = machine;
         machine.setTrapSink(this);
     }
@@ -63,7 +63,7 @@ public final class DieChain implements TrapSink {
 
     /** Adds a notifier ({@code register_die_notifier}). */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeNotifier", updated = "updatedNotifier")
+            policyOption = ReferencePolicyOption.GREEDY, name = "notifiers", unbind = "removeNotifier", updated = "updatedNotifier")
     public synchronized void addNotifier(DieNotifier notifier, Map<String, Object> props) {
         Entry[] next = Arrays.copyOf(chain, chain.length + 1);
         next[chain.length] = new Entry(notifier, priority(props), serviceId(props), owner(notifier),

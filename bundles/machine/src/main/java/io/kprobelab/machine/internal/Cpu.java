@@ -1,0 +1,575 @@
+package io.kprobelab.machine.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The architectural state of one x86-64 vCPU and its hot paths: register file, lazily
+ * computed arithmetic flags, the software TLB and guest-virtual memory accesses, and the
+ * block-cache lookup. Execution control (traps, stop requests) is in {@link Interpreter}.
+ */
+final class Cpu {
+
+    static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    // RFLAGS bits (SDM Vol. 1 §3.4.3)
+    static final long CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200, DF = 0x400,
+            OF = 0x800, ARITH = CF | PF | AF | ZF | SF | OF;
+    /** Bits popf/iret may change in ring 0 (no IOPL/NT/RF/VM/AC/VIF/VIP handling beyond storing). */
+    static final long WRITABLE = ARITH | TF | IF | DF | 0x3000L | 0x4000L | 0x40000L | 0x200000L;
+
+    // Lazy flag producers
+    static final int L_NONE = 0, L_ADD = 1, L_ADC = 2, L_SUB = 3, L_SBB = 4, L_LOGIC = 5, L_INC = 6, L_DEC = 7,
+            L_RES = 8;
+
+    final long[] r = new long[16];
+    long rip;
+    /** RFLAGS; the ARITH bits are only current when {@link #lzOp} is {@link #L_NONE}. */
+    long flags = 2;
+    int lzOp = L_NONE;
+    int lzSize = 8;
+    long lzA, lzB, lzR, lzC;
+
+    long cr0 = 0x80010033L, cr2, cr3, cr4 = 0x20; // PG|WP|NE|ET|MP|PE, PAE
+    long efer = 0xd01; // LMA|LME|NXE|SCE
+    int cpl;
+    long fsBase, gsBase, kernelGsBase;
+    long idtBase, idtLimit, gdtBase, gdtLimit, tr;
+    /** Segment selectors ES CS SS DS FS GS as last loaded (bases are 0 in 64-bit mode, FS/GS from MSRs). */
+    final long[] sregs = new long[6];
+    /** Model-specific registers without a dedicated field. */
+    final java.util.HashMap<Integer, Long> msrs = new java.util.HashMap<>();
+
+    /** Instructions retired (virtual time). */
+    long retired;
+
+    final PhysMemory phys;
+    final byte[] mem;
+    final int id;
+
+    // Software TLB: direct mapped, one per access kind; tag = virtual page number, base = physical page address.
+    static final int TLB_BITS = 9, TLB_SIZE = 1 << TLB_BITS, TLB_MASK = TLB_SIZE - 1;
+    final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE], xTag = new long[TLB_SIZE];
+    final int[] rBase = new int[TLB_SIZE], wBase = new int[TLB_SIZE], xBase = new int[TLB_SIZE];
+    /** Bumped on every TLB flush: cached blocks re-validate their translation. */
+    int epoch;
+
+    // Block cache keyed by virtual RIP.
+    static final int BC_SIZE = 1 << 14;
+    final Block[] bcache = new Block[BC_SIZE];
+
+    // Pending event, filled before throwing {@link #exc}.
+    static final int EV_FAULT = 0, EV_TRAP = 1, EV_HALT = 2, EV_STOP = 3;
+    int evKind, evVector, evError;
+    long evAddr;
+    String evMessage;
+    final CpuException exc = new CpuException();
+
+    Cpu(PhysMemory phys, int id) {
+        this.phys = phys;
+        this.mem = phys.mem;
+        this.id = id;
+        flushTlb();
+    }
+
+    // ---------------------------------------------------------------- registers
+
+    long getReg(int size, int reg) {
+        switch (size) {
+            case 1:
+                return reg >= 16 ? (r[reg - 16] >>> 8) & 0xff : r[reg] & 0xff;
+            case 2:
+                return r[reg] & 0xffff;
+            case 4:
+                return r[reg] & 0xffffffffL;
+            default:
+                return r[reg];
+        }
+    }
+
+    void setReg(int size, int reg, long v) {
+        switch (size) {
+            case 1:
+                if (reg >= 16) {
+                    r[reg - 16] = (r[reg - 16] & ~0xff00L) | ((v & 0xff) << 8);
+                } else {
+                    r[reg] = (r[reg] & ~0xffL) | (v & 0xff);
+                }
+                break;
+            case 2:
+                r[reg] = (r[reg] & ~0xffffL) | (v & 0xffff);
+                break;
+            case 4:
+                r[reg] = v & 0xffffffffL;
+                break;
+            default:
+                r[reg] = v;
+        }
+    }
+
+    static long mask(int size) {
+        return size == 8 ? -1L : (1L << (size << 3)) - 1;
+    }
+
+    static long sext(int size, long v) {
+        switch (size) {
+            case 1: return (byte) v;
+            case 2: return (short) v;
+            case 4: return (int) v;
+            default: return v;
+        }
+    }
+
+    static boolean signOf(int size, long v) {
+        return ((v >>> ((size << 3) - 1)) & 1) != 0;
+    }
+
+    // ---------------------------------------------------------------- flags
+
+    void lazy(int op, int size, long a, long b, long res) {
+        lzOp = op;
+        lzSize = size;
+        lzA = a;
+        lzB = b;
+        lzR = res;
+    }
+
+    /** Result-based flags (ZF/SF/PF from res) with explicit CF, OF and AF bits in {@code cfOfAf}. */
+    void lazyRes(int size, long res, long cfOfAf) {
+        lzOp = L_RES;
+        lzSize = size;
+        lzR = res;
+        lzC = cfOfAf;
+    }
+
+    static long parity(long res) {
+        return (Long.bitCount(res & 0xff) & 1) == 0 ? PF : 0;
+    }
+
+    long getCF() {
+        int s = lzSize;
+        switch (lzOp) {
+            case L_NONE: return flags & CF;
+            case L_ADD: { long m = mask(s); return Long.compareUnsigned(lzR & m, lzA & m) < 0 ? 1 : 0; }
+            case L_ADC: { long m = mask(s); int c = Long.compareUnsigned(lzR & m, lzA & m);
+                return (lzC != 0 ? c <= 0 : c < 0) ? 1 : 0; }
+            case L_SUB: { long m = mask(s); return Long.compareUnsigned(lzA & m, lzB & m) < 0 ? 1 : 0; }
+            case L_SBB: { long m = mask(s); int c = Long.compareUnsigned(lzA & m, lzB & m);
+                return (lzC != 0 ? c <= 0 : c < 0) ? 1 : 0; }
+            case L_LOGIC: return 0;
+            case L_INC: case L_DEC: return lzC & CF;
+            default: return lzC & CF;
+        }
+    }
+
+    private long getOF() {
+        int s = lzSize;
+        switch (lzOp) {
+            case L_NONE: return flags & OF;
+            case L_ADD: case L_ADC: case L_INC:
+                return signOf(s, (lzA ^ lzR) & (lzB ^ lzR)) ? OF : 0;
+            case L_SUB: case L_SBB: case L_DEC:
+                return signOf(s, (lzA ^ lzB) & (lzA ^ lzR)) ? OF : 0;
+            case L_LOGIC: return 0;
+            default: return lzC & OF;
+        }
+    }
+
+    /** The six arithmetic flags, materialised. */
+    long arith() {
+        if (lzOp == L_NONE) {
+            return flags & ARITH;
+        }
+        long res = lzR;
+        int s = lzSize;
+        long f = getCF() | getOF() | parity(res);
+        if ((res & mask(s)) == 0) {
+            f |= ZF;
+        }
+        if (signOf(s, res)) {
+            f |= SF;
+        }
+        switch (lzOp) {
+            case L_LOGIC: break;
+            case L_RES: f |= lzC & AF; break;
+            default: f |= (lzA ^ lzB ^ res) & AF;
+        }
+        return f;
+    }
+
+    /** Full RFLAGS; materialises the lazy flags. */
+    long rflags() {
+        if (lzOp != L_NONE) {
+            flags = (flags & ~ARITH) | arith();
+            lzOp = L_NONE;
+        }
+        return flags;
+    }
+
+    void setRflags(long v) {
+        flags = (v & (WRITABLE | 0x3f7fd5L)) | 2;
+        lzOp = L_NONE;
+    }
+
+    /** Replaces some arithmetic flags, keeping the others. */
+    void setArith(long which, long values) {
+        long f = rflags();
+        flags = (f & ~which) | (values & which);
+    }
+
+    /** Evaluates condition code {@code cc} (SDM Vol. 1 App. B). */
+    boolean cond(int cc) {
+        boolean v;
+        if (lzOp == L_SUB) {
+            int s = lzSize;
+            long m = mask(s);
+            long a = lzA & m, b = lzB & m;
+            switch (cc >> 1) {
+                case 1: v = Long.compareUnsigned(a, b) < 0; break;
+                case 2: v = a == b; break;
+                case 3: v = Long.compareUnsigned(a, b) <= 0; break;
+                case 6: v = sext(s, a) < sext(s, b); break;
+                case 7: v = sext(s, a) <= sext(s, b); break;
+                default: v = condSlow(cc >> 1);
+            }
+        } else {
+            v = condSlow(cc >> 1);
+        }
+        return v != ((cc & 1) != 0);
+    }
+
+    private boolean condSlow(int c) {
+        switch (c) {
+            case 0: return getOF() != 0;
+            case 1: return getCF() != 0;
+            case 2: return zf();
+            case 3: return getCF() != 0 || zf();
+            case 4: return sf();
+            case 5: return (arith() & PF) != 0;
+            case 6: return sf() != (getOF() != 0);
+            default: return zf() || sf() != (getOF() != 0);
+        }
+    }
+
+    private boolean zf() {
+        return lzOp == L_NONE ? (flags & ZF) != 0 : (lzR & mask(lzSize)) == 0;
+    }
+
+    private boolean sf() {
+        return lzOp == L_NONE ? (flags & SF) != 0 : signOf(lzSize, lzR);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    CpuException fault(int vector, int error, long addr) {
+        evKind = EV_FAULT;
+        evVector = vector;
+        evError = error;
+        evAddr = addr;
+        evMessage = null;
+        return exc;
+    }
+
+    CpuException gp(int error) {
+        return fault(13, error, 0);
+    }
+
+    CpuException event(int kind, int vector) {
+        evKind = kind;
+        evVector = vector;
+        evError = -1;
+        evAddr = 0;
+        evMessage = null;
+        return exc;
+    }
+
+    // ---------------------------------------------------------------- TLB and memory
+
+    void flushTlb() {
+        java.util.Arrays.fill(rTag, -1L);
+        java.util.Arrays.fill(wTag, -1L);
+        java.util.Arrays.fill(xTag, -1L);
+        epoch++;
+    }
+
+    void flushTlbPage(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        if (rTag[i] == vpn) rTag[i] = -1;
+        if (wTag[i] == vpn) wTag[i] = -1;
+        if (xTag[i] == vpn) xTag[i] = -1;
+        epoch++;
+    }
+
+    /** Forgets write translations to a physical page that now holds decoded code. */
+    void dropWritable(long ppn) {
+        int base = (int) (ppn << 12);
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (wTag[i] != -1 && wBase[i] == base) {
+                wTag[i] = -1;
+            }
+        }
+    }
+
+    static final int ACC_READ = 0, ACC_WRITE = 1, ACC_FETCH = 2;
+
+    /** Translates through the page tables and fills the TLB; returns the physical address. */
+    int translate(long va, int acc) {
+        long pa = Mmu.walk(this, va, acc, cpl == 3);
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int base = (int) (pa & ~0xfffL);
+        switch (acc) {
+            case ACC_READ: rTag[i] = vpn; rBase[i] = base; break;
+            case ACC_WRITE:
+                if (phys.code[(int) (pa >>> 12)] != null) {
+                    phys.invalidate(pa >>> 12);
+                }
+                wTag[i] = vpn;
+                wBase[i] = base;
+                break;
+            default: xTag[i] = vpn; xBase[i] = base;
+        }
+        return (int) pa;
+    }
+
+    int xlateRead(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        return rTag[i] == vpn ? rBase[i] + ((int) va & 0xfff) : translate(va, ACC_READ);
+    }
+
+    int xlateWrite(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        return wTag[i] == vpn ? wBase[i] + ((int) va & 0xfff) : translate(va, ACC_WRITE);
+    }
+
+    int xlateFetch(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        return xTag[i] == vpn ? xBase[i] + ((int) va & 0xfff) : translate(va, ACC_FETCH);
+    }
+
+    long rd8(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        if (rTag[i] == vpn) {
+            return mem[rBase[i] + ((int) va & 0xfff)] & 0xff;
+        }
+        return mem[translate(va, ACC_READ)] & 0xff;
+    }
+
+    long rd16(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) va & 0xfff;
+        if (rTag[i] == vpn && off <= 0xffe) {
+            return (short) I16.get(mem, rBase[i] + off) & 0xffffL;
+        }
+        return rdSlow(va, 2);
+    }
+
+    long rd32(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) va & 0xfff;
+        if (rTag[i] == vpn && off <= 0xffc) {
+            return (int) I32.get(mem, rBase[i] + off) & 0xffffffffL;
+        }
+        return rdSlow(va, 4);
+    }
+
+    long rd64(long va) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) va & 0xfff;
+        if (rTag[i] == vpn && off <= 0xff8) {
+            return (long) I64.get(mem, rBase[i] + off);
+        }
+        return rdSlow(va, 8);
+    }
+
+    long rd(int size, long va) {
+        switch (size) {
+            case 1: return rd8(va);
+            case 2: return rd16(va);
+            case 4: return rd32(va);
+            default: return rd64(va);
+        }
+    }
+
+    private long rdSlow(long va, int size) {
+        int off = (int) va & 0xfff;
+        if (off + size <= 4096) {
+            int pa = translate(va, ACC_READ);
+            switch (size) {
+                case 2: return (short) I16.get(mem, pa) & 0xffffL;
+                case 4: return (int) I32.get(mem, pa) & 0xffffffffL;
+                default: return (long) I64.get(mem, pa);
+            }
+        }
+        // Crosses a page: translate both pages before reading (either may fault).
+        int first = 4096 - off;
+        int pa1 = translate(va, ACC_READ);
+        int pa2 = translate(va + first, ACC_READ);
+        long v = 0;
+        for (int k = size - 1; k >= 0; k--) {
+            int pa = k < first ? pa1 + k : pa2 + (k - first);
+            v = (v << 8) | (mem[pa] & 0xff);
+        }
+        return v;
+    }
+
+    void wr8(long va, long v) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        if (wTag[i] == vpn) {
+            mem[wBase[i] + ((int) va & 0xfff)] = (byte) v;
+            return;
+        }
+        mem[translate(va, ACC_WRITE)] = (byte) v;
+    }
+
+    void wr16(long va, long v) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) va & 0xfff;
+        if (wTag[i] == vpn && off <= 0xffe) {
+            I16.set(mem, wBase[i] + off, (short) v);
+            return;
+        }
+        wrSlow(va, 2, v);
+    }
+
+    void wr32(long va, long v) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) va & 0xfff;
+        if (wTag[i] == vpn && off <= 0xffc) {
+            I32.set(mem, wBase[i] + off, (int) v);
+            return;
+        }
+        wrSlow(va, 4, v);
+    }
+
+    void wr64(long va, long v) {
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) va & 0xfff;
+        if (wTag[i] == vpn && off <= 0xff8) {
+            I64.set(mem, wBase[i] + off, v);
+            return;
+        }
+        wrSlow(va, 8, v);
+    }
+
+    void wr(int size, long va, long v) {
+        switch (size) {
+            case 1: wr8(va, v); break;
+            case 2: wr16(va, v); break;
+            case 4: wr32(va, v); break;
+            default: wr64(va, v);
+        }
+    }
+
+    private void wrSlow(long va, int size, long v) {
+        int off = (int) va & 0xfff;
+        if (off + size <= 4096) {
+            int pa = translate(va, ACC_WRITE);
+            switch (size) {
+                case 2: I16.set(mem, pa, (short) v); break;
+                case 4: I32.set(mem, pa, (int) v); break;
+                default: I64.set(mem, pa, v);
+            }
+            return;
+        }
+        int first = 4096 - off;
+        int pa1 = translate(va, ACC_WRITE);
+        int pa2 = translate(va + first, ACC_WRITE);
+        for (int k = 0; k < size; k++) {
+            int pa = k < first ? pa1 + k : pa2 + (k - first);
+            mem[pa] = (byte) (v >>> (k << 3));
+        }
+    }
+
+    /** Checks that {@code size} bytes at {@code va} are writable without writing (for ops that must not fault late). */
+    void probeWrite(long va, int size) {
+        xlateWrite(va);
+        if (((va & 0xfff) + size) > 4096) {
+            xlateWrite(va + size - 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- stack
+
+    void push64(long v) {
+        long sp = r[4] - 8;
+        wr64(sp, v);
+        r[4] = sp;
+    }
+
+    long pop64() {
+        long v = rd64(r[4]);
+        r[4] += 8;
+        return v;
+    }
+
+    // ---------------------------------------------------------------- block cache
+
+    Block lookup(long rip) {
+        int h = (int) (rip ^ (rip >>> 14)) & (BC_SIZE - 1);
+        Block b = bcache[h];
+        if (b != null && b.rip == rip && b.epoch == epoch && b.valid) {
+            return b;
+        }
+        b = lookupSlow(rip);
+        bcache[h] = b;
+        return b;
+    }
+
+    private Block lookupSlow(long rip) {
+        int pa = xlateFetch(rip);
+        CodePage cp = phys.code[pa >>> 12];
+        Block b = cp == null ? null : cp.at[pa & 0xfff];
+        if (b != null && b.valid && b.rip == rip && (b.ppn2 < 0 || secondPageSame(b))) {
+            b.epoch = epoch;
+            return b;
+        }
+        b = Translator.translate(this, rip, pa);
+        b.epoch = epoch;
+        return b;
+    }
+
+    /** Single-instruction blocks for TF single-step (exact flags, no liveness shortcuts). */
+    final Block[] stepCache = new Block[256];
+
+    Block lookupStep(long rip) {
+        int h = (int) (rip ^ (rip >>> 8)) & 255;
+        Block b = stepCache[h];
+        if (b != null && b.rip == rip && b.epoch == epoch && b.valid && (b.ppn2 < 0 || secondPageSame(b))) {
+            return b;
+        }
+        int pa = xlateFetch(rip);
+        b = Translator.translate(this, rip, pa, 1);
+        b.epoch = epoch;
+        stepCache[h] = b;
+        return b;
+    }
+
+    private boolean secondPageSame(Block b) {
+        try {
+            return (xlateFetch(b.vpn2 << 12) >>> 12) == b.ppn2;
+        } catch (CpuException e) {
+            return false;
+        }
+    }
+
+    void clearBlockCache() {
+        java.util.Arrays.fill(bcache, null);
+        java.util.Arrays.fill(stepCache, null);
+    }
+}

@@ -1,0 +1,467 @@
+package io.kprobelab.machine.internal;
+
+/**
+ * Flag manipulation, NOPs, traps (INT3, INT n, UD), HLT, CPUID, RDTSC and the privileged
+ * instructions a small kernel needs (MOV CRn, RDMSR/WRMSR, INVLPG, LIDT, SWAPGS, CLI/STI).
+ */
+final class SystemOps {
+
+    private SystemOps() {
+    }
+
+    static final class Nop extends Op {
+        @Override
+        int flagEffects() {
+            return 0;
+        }
+
+        @Override
+        void exec(Cpu c) {
+        }
+    }
+
+    /** CLC STC CMC CLD STD (CLI/STI are privileged, see {@link Interrupts}). */
+    static final class FlagOp extends Op {
+        final int kind; // 0 clc 1 stc 2 cmc 3 cld 4 std
+
+        FlagOp(int kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            switch (kind) {
+                case 0: c.setArith(Cpu.CF, 0); break;
+                case 1: c.setArith(Cpu.CF, Cpu.CF); break;
+                case 2: c.setArith(Cpu.CF, c.getCF() ^ 1); break;
+                case 3: c.flags &= ~Cpu.DF; break;
+                default: c.flags |= Cpu.DF;
+            }
+        }
+    }
+
+    /** CLI / STI: ring 0 only here (IOPL is 0). */
+    static final class Interrupts extends Op {
+        final boolean enable;
+
+        Interrupts(boolean enable) {
+            this.enable = enable;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            if (enable) {
+                c.flags |= Cpu.IF;
+            } else {
+                c.flags &= ~Cpu.IF;
+            }
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Pushf extends Op {
+        final int size;
+
+        Pushf(int size) {
+            this.size = size;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long v = c.rflags() & 0xfcffffL; // VM and RF read as 0
+            long sp = c.r[4] - size;
+            c.wr(size, sp, v);
+            c.r[4] = sp;
+        }
+    }
+
+    /** POPF: ends the block so that a change of TF takes effect at the next instruction. */
+    static final class Popf extends Op {
+        final int size;
+
+        Popf(int size) {
+            this.size = size;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long v = c.rd(size, c.r[4]);
+            c.r[4] += size;
+            long old = c.rflags();
+            long keep = c.cpl == 0 ? 0 : (Cpu.IF | 0x3000L); // ring 3 (IOPL 0): IF and IOPL unchanged
+            if (size == 2) {
+                v = (old & ~0xffffL) | (v & 0xffff);
+            }
+            v &= ~0x30000L; // POPF clears RF and leaves VM unchanged (0 in long mode)
+            c.setRflags((v & ~keep) | (old & keep));
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Lahf extends Op {
+        @Override
+        void exec(Cpu c) {
+            c.setReg(1, 16, (c.rflags() & 0xd5) | 2);
+        }
+    }
+
+    static final class Sahf extends Op {
+        @Override
+        void exec(Cpu c) {
+            long ah = (c.r[0] >>> 8) & 0xff;
+            c.setArith(Cpu.CF | Cpu.PF | Cpu.AF | Cpu.ZF | Cpu.SF, ah);
+        }
+    }
+
+    /** INT3 (CC) and INT n (CD ib): traps, RIP after the instruction. */
+    static final class SoftInt extends Op {
+        final int vector;
+
+        SoftInt(int vector) {
+            this.vector = vector;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            throw c.event(Cpu.EV_TRAP, vector);
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** #UD for UD2, invalid and unsupported encodings; the message names the bytes. */
+    static final class Undefined extends Op {
+        final String message;
+
+        Undefined(String message) {
+            this.message = message;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            CpuException e = c.fault(6, -1, rip);
+            c.evMessage = message;
+            throw e;
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** A fault raised by decoding itself (e.g. #GP for a privileged instruction in ring 3). */
+    static final class Privileged extends Op {
+        final Op inner;
+
+        Privileged(Op inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            inner.exec(c);
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Hlt extends Op {
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            throw c.event(Cpu.EV_HALT, 0);
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Cpuid extends Op {
+        @Override
+        void exec(Cpu c) {
+            long[] r = c.r;
+            int leaf = (int) r[0];
+            long a = 0, b = 0, cc = 0, d = 0;
+            switch (leaf) {
+                case 0: // "KprobeLabCPU"
+                    a = 7;
+                    b = le("Kpro");
+                    d = le("beLa");
+                    cc = le("bCPU");
+                    break;
+                case 1:
+                    a = 0x000606a6L;
+                    b = ((long) c.id << 24) | 0x00010800L;
+                    cc = (1L << 23) | (1L << 21) | (1L << 13); // POPCNT, x2APIC, CMPXCHG16B
+                    d = 1 | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11) | (1 << 13) | (1 << 15);
+                    break;
+                case 7:
+                    if ((int) r[1] == 0) {
+                        b = (1 << 3); // BMI1 (TZCNT)
+                    }
+                    break;
+                case 0x80000000:
+                    a = 0x80000001L;
+                    break;
+                case 0x80000001:
+                    cc = 1 << 5; // LZCNT (ABM)
+                    d = (1L << 11) | (1L << 20) | (1L << 29); // SYSCALL, NX, LM
+                    break;
+                default:
+            }
+            r[0] = a & 0xffffffffL;
+            r[3] = b & 0xffffffffL;
+            r[1] = cc & 0xffffffffL;
+            r[2] = d & 0xffffffffL;
+        }
+
+        private static long le(String s) {
+            return (s.charAt(0)) | (s.charAt(1) << 8) | (s.charAt(2) << 16) | ((long) s.charAt(3) << 24);
+        }
+    }
+
+    /** RDTSC: virtual time, the count of instructions retired before this one. */
+    static final class Rdtsc extends Op {
+        @Override
+        void exec(Cpu c) {
+            long t = c.retired + idx;
+            c.r[0] = t & 0xffffffffL;
+            c.r[2] = t >>> 32;
+        }
+    }
+
+    /** MOV to/from CR0, CR2, CR3, CR4, CR8. */
+    static final class MovCr extends Op {
+        final boolean toCr;
+        final int cr, gpr;
+
+        MovCr(boolean toCr, int cr, int gpr) {
+            this.toCr = toCr;
+            this.cr = cr;
+            this.gpr = gpr;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            if (!toCr) {
+                long v;
+                switch (cr) {
+                    case 0: v = c.cr0; break;
+                    case 2: v = c.cr2; break;
+                    case 3: v = c.cr3; break;
+                    case 4: v = c.cr4; break;
+                    default: v = 0;
+                }
+                c.r[gpr] = v;
+                return;
+            }
+            long v = c.r[gpr];
+            switch (cr) {
+                case 0: c.cr0 = v; c.flushTlb(); break;
+                case 2: c.cr2 = v; break;
+                case 3: c.cr3 = v; c.flushTlb(); break;
+                case 4: c.cr4 = v; c.flushTlb(); break;
+                default:
+            }
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Msr extends Op {
+        final boolean write;
+
+        Msr(boolean write) {
+            this.write = write;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            long[] r = c.r;
+            int msr = (int) r[1];
+            if (write) {
+                long v = (r[2] << 32) | (r[0] & 0xffffffffL);
+                switch (msr) {
+                    case 0xc0000080: c.efer = v; c.flushTlb(); break;
+                    case 0xc0000100: c.fsBase = v; break;
+                    case 0xc0000101: c.gsBase = v; break;
+                    case 0xc0000102: c.kernelGsBase = v; break;
+                    default: c.msrs.put(msr, v);
+                }
+            } else {
+                long v;
+                switch (msr) {
+                    case 0xc0000080: v = c.efer; break;
+                    case 0xc0000100: v = c.fsBase; break;
+                    case 0xc0000101: v = c.gsBase; break;
+                    case 0xc0000102: v = c.kernelGsBase; break;
+                    case 0x10: v = c.retired + idx; break; // IA32_TIME_STAMP_COUNTER
+                    default: v = c.msrs.getOrDefault(msr, 0L);
+                }
+                r[0] = v & 0xffffffffL;
+                r[2] = v >>> 32;
+            }
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Swapgs extends Op {
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            long t = c.gsBase;
+            c.gsBase = c.kernelGsBase;
+            c.kernelGsBase = t;
+        }
+    }
+
+    static final class Invlpg extends Op {
+        final Opnd m;
+
+        Invlpg(Opnd m) {
+            this.m = m;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            c.flushTlbPage(m.ea(c));
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** LIDT m16&64: records the IDT for the delivery seam (issue 3). */
+    static final class Lidt extends Op {
+        final Opnd m;
+
+        Lidt(Opnd m) {
+            this.m = m;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            long a = m.ea(c);
+            long limit = c.rd16(a);
+            long base = c.rd64(a + 2);
+            c.idtLimit = limit;
+            c.idtBase = base;
+        }
+    }
+
+    /** RDTSCP: RDTSC plus IA32_TSC_AUX (the CPU number here) in ECX. */
+    static final class Rdtscp extends Op {
+        @Override
+        void exec(Cpu c) {
+            long t = c.retired + idx;
+            c.r[0] = t & 0xffffffffL;
+            c.r[2] = t >>> 32;
+            c.r[1] = c.id;
+        }
+    }
+
+    /**
+     * LGDT/SGDT/SIDT/LTR/STR and MOV to/from segment registers: descriptor tables are recorded
+     * for the kernel's sake; in 64-bit mode the data segments have base 0 and no limits, so
+     * loading a selector only stores it (FS/GS bases come from the MSRs).
+     */
+    static final class Descriptor extends Op {
+        static final int LGDT = 0, SGDT = 1, SIDT = 2, LTR = 3, STR = 4, MOV_TO_SREG = 5, MOV_FROM_SREG = 6;
+        final int kind, sreg, size;
+        final Opnd m;
+
+        Descriptor(int kind, Opnd m, int sreg, int size) {
+            this.kind = kind;
+            this.m = m;
+            this.sreg = sreg;
+            this.size = size;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            boolean privileged = kind == LGDT || kind == LTR;
+            if (privileged && c.cpl != 0) {
+                throw c.gp(0);
+            }
+            switch (kind) {
+                case LGDT: {
+                    long a = m.ea(c);
+                    long limit = c.rd16(a);
+                    long base = c.rd64(a + 2);
+                    c.gdtLimit = limit;
+                    c.gdtBase = base;
+                    break;
+                }
+                case SGDT: case SIDT: {
+                    long a = m.ea(c);
+                    c.probeWrite(a, 10);
+                    c.wr16(a, kind == SGDT ? c.gdtLimit : c.idtLimit);
+                    c.wr64(a + 2, kind == SGDT ? c.gdtBase : c.idtBase);
+                    break;
+                }
+                case LTR:
+                    c.tr = m.read(c, 2);
+                    break;
+                case STR:
+                    m.write(c, m.isMem() ? 2 : size, c.tr);
+                    break;
+                case MOV_TO_SREG:
+                    if (sreg == 1 || sreg > 5) {
+                        throw c.fault(6, -1, rip); // MOV CS is #UD
+                    }
+                    c.sregs[sreg] = m.read(c, 2);
+                    break;
+                default:
+                    m.write(c, m.isMem() ? 2 : size, sreg == 1 ? (c.cpl == 3 ? 0x33 : 0x10) : c.sregs[sreg]);
+            }
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package io.kprobelab.machine.internal;
+
+import io.kprobelab.machine.GuestMemory;
+import io.kprobelab.machine.GuestOops;
+import io.kprobelab.machine.Machine;
+import io.kprobelab.machine.PtRegs;
+import io.kprobelab.machine.Reg;
+import io.kprobelab.machine.Trap;
+import io.kprobelab.machine.TrapSink;
+import io.kprobelab.machine.Vcpu;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One vCPU: its {@link Cpu} state, its host thread, and the run loop that executes blocks,
+ * single-steps under TF, and turns CPU events into traps offered to the {@link TrapSink}.
+ */
+final class VcpuImpl implements Vcpu {
+
+    final MachineImpl machine;
+    final Cpu cpu;
+    private final Thread thread;
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final PtRegs regs = new Regs();
+    private final GuestMemory memory;
+    /** Nesting of calls on this thread (a trap handler may call guest code). */
+    private int depth;
+
+    VcpuImpl(MachineImpl machine, Cpu cpu) {
+        this.machine = machine;
+        this.cpu = cpu;
+        this.memory = new GuestMemoryImpl(cpu);
+        this.thread = new Thread(new Worker(tasks), "kprobelab-vcpu-" + cpu.id);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Ends the vCPU thread once queued work is done (the machine was dropped). */
+    static final Runnable POISON = () -> { };
+
+    /**
+     * The vCPU thread's loop. It holds only the task queue, never the vCPU, so an unused machine
+     * can be collected; its cleaner then sends {@link #POISON}.
+     */
+    private static final class Worker implements Runnable {
+        private final BlockingQueue<Runnable> tasks;
+
+        Worker(BlockingQueue<Runnable> tasks) {
+            this.tasks = tasks;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Runnable r;
+                try {
+                    r = tasks.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (r == POISON) {
+                    return;
+                }
+                r.run();
+                r = null; // do not pin the last task (and its machine) while waiting
+            }
+        }
+    }
+
+    BlockingQueue<Runnable> tasks() {
+        return tasks;
+    }
+
+    boolean onOwnThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code work} on this vCPU's thread and waits for it. */
+    <T> T onThread(Callable<T> work) {
+        if (onOwnThread()) {
+            try {
+                return work.call();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        FutureTask<T> f = new FutureTask<>(work);
+        tasks.add(f);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for vCPU " + cpu.id, e);
+        } catch (ExecutionException e) {
+            Throwable t = e.getCause();
+            if (t instanceof GuestOops) {
+                // Re-create on the caller's thread so its stack trace is useful, keeping the report.
+                GuestOops o = (GuestOops) t;
+                GuestOops n = new GuestOops(o.trap(), o.report());
+                n.initCause(o);
+                throw n;
+            }
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public int id() {
+        return cpu.id;
+    }
+
+    @Override
+    public Machine machine() {
+        return machine;
+    }
+
+    @Override
+    public PtRegs regs() {
+        return regs;
+    }
+
+    @Override
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    @Override
+    public long retired() {
+        return cpu.retired;
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * Runs from the current state until a HLT retires with RIP == {@code haltRip} (the call's
+     * sentinel), or an unhandled trap or the budget ends the run with {@link GuestOops}.
+     */
+    void run(long haltRip, long budget) {
+        Cpu c = cpu;
+        long limit = c.retired + budget;
+        if (++depth == 1) {
+            machine.enterGuest();
+        }
+        c.phys.guestRan = true;
+        try {
+            while (true) {
+                if (machine.stopRequested) {
+                    machine.park();
+                }
+                if (c.retired >= limit) {
+                    throw budgetOops(budget);
+                }
+                if ((c.flags & Cpu.TF) != 0) {
+                    if (step(haltRip)) {
+                        return;
+                    }
+                    continue;
+                }
+                if (runBlocks(limit) && event(haltRip)) {
+                    return;
+                }
+            }
+        } finally {
+            if (--depth == 0) {
+                machine.leaveGuest();
+            }
+        }
+    }
+
+    /** The hot loop: returns true when a CPU event is pending, false to re-check stop/budget/TF. */
+    private boolean runBlocks(long limit) {
+        Cpu c = cpu;
+        MachineImpl m = machine;
+        Block prev = null;
+        while (c.retired < limit && (c.flags & Cpu.TF) == 0 && !m.stopRequested) {
+            long rip = c.rip;
+            Block b = prev == null ? null : prev.succ1;
+            if (b == null || b.rip != rip) {
+                b = prev == null ? null : prev.succ2;
+                if (b == null || b.rip != rip) {
+                    b = null;
+                }
+            }
+            if (b == null || !b.valid || b.epoch != c.epoch) {
+                try {
+                    b = c.lookup(rip);
+                } catch (CpuException e) {
+                    evOp = null;
+                    return true;
+                }
+                if (prev != null) {
+                    prev.succ2 = prev.succ1;
+                    prev.succ1 = b;
+                }
+            }
+            prev = b;
+            Op[] ops = b.ops;
+            c.rip = b.endRip;
+            int i = 0;
+            try {
+                for (; i < ops.length; i++) {
+                    ops[i].exec(c);
+                }
+            } catch (CpuException e) {
+                evOp = ops[i];
+                evIdx = ops[i].idx; // instructions before it in the block (fused ops count two)
+                return true;
+            }
+            c.retired += b.count;
+        }
+        return false;
+    }
+
+    private Op evOp;
+    private int evIdx;
+
+    /** Executes one instruction with TF set at its start, then raises the single-step #DB. */
+    private boolean step(long haltRip) {
+        Cpu c = cpu;
+        Block b;
+        try {
+            b = c.lookupStep(c.rip);
+        } catch (CpuException e) {
+            evOp = null;
+            return event(haltRip);
+        }
+        Op op = b.ops[0];
+        c.rip = op.next;
+        try {
+            op.exec(c);
+        } catch (CpuException e) {
+            evOp = op;
+            evIdx = 0;
+            return event(haltRip);
+        }
+        c.retired++;
+        // SDM Vol. 3 §17.3.1.4: single-step trap after the instruction; RFLAGS.TF as the handler sees it
+        return deliver(Trap.DB, -1, op.rip, "single-step");
+    }
+
+    /** Handles the pending CPU event; returns true when the call is complete. */
+    private boolean event(long haltRip) {
+        Cpu c = cpu;
+        Op op = evOp;
+        if (op != null) {
+            if (c.evKind == Cpu.EV_FAULT) {
+                c.rip = op.rip;
+                c.retired += evIdx;
+            } else {
+                c.rip = op.next;
+                c.retired += evIdx + 1;
+            }
+        }
+        switch (c.evKind) {
+            case Cpu.EV_HALT:
+                if (c.rip == haltRip) {
+                    return true;
+                }
+                throw new GuestOops(new Trap(-1, -1, op == null ? c.rip : op.rip, "hlt"),
+                        OopsReport.build(this, "vCPU halted with interrupts disabled (hlt) at " + fmt(op.rip),
+                                null));
+            case Cpu.EV_TRAP:
+                return deliver(c.evVector, c.evError, op.rip, c.evVector == Trap.BP ? "int3" : "int " + c.evVector);
+            default: {
+                long addr = c.evVector == Trap.PF ? c.evAddr : c.rip;
+                String msg = c.evMessage != null ? c.evMessage : c.evVector == Trap.PF
+                        ? io.kprobelab.machine.MemoryFault.describe(c.evError) : "";
+                return deliver(c.evVector, c.evError, addr, msg);
+            }
+        }
+    }
+
+    private String fmt(long a) {
+        return machine.symbols().format(a);
+    }
+
+    /**
+     * Offers a trap to the sink (the die-notifier chain), then delivers it: through the guest IDT
+     * once issue 3 adds it ({@link #deliverThroughIdt}), else in bare mode it stops the call with an oops.
+     */
+    boolean deliver(int vector, int error, long address, String message) {
+        machine.countTrap(vector);
+        Trap t = new Trap(vector, error, address, message == null ? "" : message);
+        TrapSink sink = machine.sink;
+        if (sink != null) {
+            boolean consumed;
+            try {
+                consumed = sink.onTrap(this, t);
+            } catch (GuestOops o) {
+                throw o;
+            } catch (Throwable e) {
+                throw new GuestOops(t, OopsReport.build(this, "trap handler threw " + e + " while handling "
+                        + t.name(), t));
+            }
+            if (consumed) {
+                return false;
+            }
+        }
+        if (deliverThroughIdt(t)) {
+            return false;
+        }
+        throw new GuestOops(t, OopsReport.build(this, null, t));
+    }
+
+    /** Seam for architectural delivery through the guest IDT (issue 3); bare mode has none. */
+    private boolean deliverThroughIdt(Trap t) {
+        return false;
+    }
+
+    private GuestOops budgetOops(long budget) {
+        Trap t = new Trap(-1, -1, cpu.rip, "instruction budget exhausted");
+        return new GuestOops(t, OopsReport.build(this, "instruction budget of " + budget
+                + " instructions exhausted (guest loops forever?) at " + fmt(cpu.rip), null));
+    }
+
+    int depth() {
+        return depth;
+    }
+
+    // ------------------------------------------------------------------ registers view
+
+    private final class Regs implements PtRegs {
+        @Override
+        public long get(Reg reg) {
+            Cpu c = cpu;
+            switch (reg) {
+                case RIP: return c.rip;
+                case RFLAGS: return c.rflags();
+                case CS: return c.cpl == 3 ? 0x33 : 0x10;
+                case SS: return c.cpl == 3 ? 0x2b : 0x18;
+                case FS_BASE: return c.fsBase;
+                case GS_BASE: return c.gsBase;
+                case CR0: return c.cr0;
+                case CR2: return c.cr2;
+                case CR3: return c.cr3;
+                case CR4: return c.cr4;
+                default: return c.r[reg.ordinal()];
+            }
+        }
+
+        @Override
+        public void set(Reg reg, long v) {
+            Cpu c = cpu;
+            switch (reg) {
+                case RIP: c.rip = v; break;
+                case RFLAGS: c.setRflags(v); break;
+                case CS: c.cpl = (int) v & 3; c.flushTlb(); break;
+                case SS: break;
+                case FS_BASE: c.fsBase = v; break;
+                case GS_BASE: c.gsBase = v; break;
+                case CR0: c.cr0 = v; c.flushTlb(); break;
+                case CR2: c.cr2 = v; break;
+                case CR3: c.cr3 = v; c.flushTlb(); break;
+                case CR4: c.cr4 = v; c.flushTlb(); break;
+                default: c.r[reg.ordinal()] = v;
+            }
+        }
+
+        @Override
+        public long argument(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("argument numbers start at 1: " + n);
+            }
+            switch (n) {
+                case 1: return cpu.r[7];
+                case 2: return cpu.r[6];
+                case 3: return cpu.r[2];
+                case 4: return cpu.r[1];
+                case 5: return cpu.r[8];
+                case 6: return cpu.r[9];
+                default:
+                    // at function entry [rsp] is the return address, then argument 7, 8, ...
+                    try {
+                        return memory.readU64(cpu.r[4] + 8L * (n - 6));
+                    } catch (io.kprobelab.machine.MemoryFault e) {
+                        throw new IllegalStateException("argument " + n + " not readable: " + e.getMessage(), e);
+                    }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return OopsReport.registers(cpu);
+        }
+    }
+}

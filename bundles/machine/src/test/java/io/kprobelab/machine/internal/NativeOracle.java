@@ -1,0 +1,231 @@
+package io.kprobelab.machine.internal;
+
+import io.kprobelab.machine.GuestOops;
+import io.kprobelab.machine.Machine;
+import io.kprobelab.machine.Machines;
+import io.kprobelab.machine.Trap;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The differential oracle: assembles snippets with {@code as}, runs them natively with the
+ * native runner (src/test/c/nativerun) and in the emulator from the same registers, flags and
+ * data, and compares registers, flags (minus the SDM-undefined ones named by each case's mask)
+ * and the data buffer bit for bit.
+ */
+final class NativeOracle {
+
+    static final long CODE = 0x10000000L, DATA = 0x20000000L;
+    static final int DATA_SIZE = 0x4000;
+    static final long ARITH_DF = Cpu.ARITH | Cpu.DF;
+
+    /** One case: a snippet (Intel syntax, ';'-separated), input registers and flags, compared flags. */
+    static final class Case {
+        final String asm;
+        final long[] regs;
+        final long flags;
+        final long flagMask;
+        byte[] code;
+
+        Case(String asm, long[] regs, long flags, long flagMask) {
+            this.asm = asm;
+            this.regs = regs;
+            this.flags = flags;
+            this.flagMask = flagMask;
+        }
+    }
+
+    private NativeOracle() {
+    }
+
+    static Path runner() throws IOException, InterruptedException {
+        Path src = GuestBuild.source("nativerun/nativerun.c");
+        Path out = GuestBuild.buildDir().resolve("nativerun");
+        if (!Files.exists(out) || Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) < 0) {
+            GuestBuild.run(List.of("gcc", "-O1", "-no-pie", "-o", out.toString(), src.toString()));
+        }
+        return out;
+    }
+
+    /** Assembles every distinct snippet once. */
+    static void assemble(List<Case> cases) throws IOException, InterruptedException {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (Case c : cases) {
+            ids.putIfAbsent(c.asm, ids.size());
+        }
+        StringBuilder s = new StringBuilder(".intel_syntax noprefix\n.text\n");
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            s.append("snip_").append(e.getValue()).append(":\n");
+            for (String insn : e.getKey().split(";")) {
+                s.append("  ").append(insn.trim()).append('\n');
+            }
+        }
+        s.append("snip_").append(ids.size()).append(":\n");
+        Path dir = GuestBuild.buildDir();
+        Path asm = dir.resolve("snippets.s"), obj = dir.resolve("snippets.o"), bin = dir.resolve("snippets.bin");
+        Files.writeString(asm, s.toString());
+        GuestBuild.run(List.of("as", "--64", "-o", obj.toString(), asm.toString()));
+        GuestBuild.run(List.of("objcopy", "-O", "binary", "--only-section=.text", obj.toString(), bin.toString()));
+        byte[] text = Files.readAllBytes(bin);
+        long[] off = new long[ids.size() + 1];
+        for (String line : GuestBuild.run(List.of("nm", obj.toString())).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].startsWith("snip_")) {
+                off[Integer.parseInt(f[2].substring(5))] = Long.parseLong(f[0], 16);
+            }
+        }
+        Map<String, byte[]> code = new HashMap<>();
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            int i = e.getValue();
+            byte[] b = new byte[(int) (off[i + 1] - off[i])];
+            System.arraycopy(text, (int) off[i], b, 0, b.length);
+            code.put(e.getKey(), b);
+        }
+        for (Case c : cases) {
+            c.code = code.get(c.asm);
+        }
+    }
+
+    static List<String> runNative(List<Case> cases) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(runner().toString()).redirectErrorStream(true).start();
+        Thread feeder = new Thread(() -> {
+            try (OutputStream os = p.getOutputStream()) {
+                StringBuilder sb = new StringBuilder();
+                for (Case c : cases) {
+                    for (byte b : c.code) {
+                        sb.append(String.format("%02x", b & 0xff));
+                    }
+                    for (long r : c.regs) {
+                        sb.append(' ').append(Long.toHexString(r));
+                    }
+                    sb.append(' ').append(Long.toHexString(c.flags)).append('\n');
+                    if (sb.length() > 1 << 16) {
+                        os.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+                        sb.setLength(0);
+                    }
+                }
+                os.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // the reader reports the short output
+            }
+        });
+        feeder.start();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                out.add(line);
+            }
+        }
+        p.waitFor();
+        feeder.join();
+        if (out.size() != cases.size()) {
+            throw new IOException("native runner gave " + out.size() + " results for " + cases.size() + " cases: "
+                    + (out.isEmpty() ? "" : out.get(out.size() - 1)));
+        }
+        return out;
+    }
+
+    /** The emulator's result line in the runner's format (flags masked later). */
+    static final class Emulator {
+        final MachineImpl m;
+        final Cpu cpu;
+        final byte[] pattern = new byte[DATA_SIZE];
+
+        Emulator() {
+            m = (MachineImpl) Machines.create(1, 16);
+            // Ring 3 on user pages, like the native runner (popf keeps IF, pushf shows IF=1).
+            m.mapRange(CODE, 0x10000, true, true, true);
+            m.mapRange(DATA, DATA_SIZE, true, false, true);
+            m.setInstructionBudget(100_000);
+            cpu = m.vcpuImpl(0).cpu;
+            for (int i = 0; i < DATA_SIZE; i++) {
+                pattern[i] = (byte) (i * 37 + 11);
+            }
+        }
+
+        Machine machine() {
+            return m;
+        }
+
+        String run(Case c) throws Exception {
+            byte[] code = new byte[c.code.length + 1];
+            System.arraycopy(c.code, 0, code, 0, c.code.length);
+            code[c.code.length] = (byte) 0xcc; // int3 ends the snippet
+            m.memory().poke(CODE, code, 0, code.length);
+            m.memory().write(DATA, pattern, 0, DATA_SIZE);
+            System.arraycopy(c.regs, 0, cpu.r, 0, 16);
+            cpu.setRflags(c.flags & ARITH_DF | Cpu.IF | 2); // the native runner runs in user mode with IF=1
+            cpu.rip = CODE;
+            cpu.cpl = 3;
+            cpu.flushTlb();
+            try {
+                m.runUntilHalt(0, -1);
+                return "no end";
+            } catch (GuestOops o) {
+                int v = o.trap().vector();
+                if (v == Trap.BP && o.trap().address() == CODE + c.code.length) {
+                    return result(c);
+                }
+                int sig = v == Trap.DE ? 8 : v == Trap.UD ? 4 : v == Trap.BP || v == Trap.DB ? 5 : v < 0 ? -1 : 11;
+                return "SIG " + sig + " " + Long.toHexString(cpu.rip);
+            }
+        }
+
+        private String result(Case c) throws Exception {
+            StringBuilder sb = new StringBuilder("OK");
+            for (int i = 0; i < 16; i++) {
+                sb.append(' ').append(Long.toHexString(cpu.r[i]));
+            }
+            sb.append(' ').append(Long.toHexString(cpu.rflags()));
+            byte[] d = m.memory().read(DATA, DATA_SIZE);
+            int changed = 0;
+            StringBuilder ch = new StringBuilder();
+            for (int i = 0; i < DATA_SIZE; i++) {
+                if (d[i] != pattern[i]) {
+                    changed++;
+                    ch.append(' ').append(Integer.toHexString(i)).append(':').append(Integer.toHexString(d[i] & 0xff));
+                }
+            }
+            sb.append(' ').append(Integer.toHexString(changed)).append(ch);
+            return sb.toString();
+        }
+    }
+
+    /** Compares one native and one emulator line under the case's flag mask; null when equal. */
+    static String compare(Case c, String nat, String emu) {
+        if (nat.startsWith("SIG") || emu.startsWith("SIG")) {
+            return nat.equals(emu) ? null : "native " + nat + " / emulator " + emu;
+        }
+        String[] a = nat.split(" "), b = emu.split(" ");
+        StringBuilder diff = new StringBuilder();
+        String[] names = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+            "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
+        for (int i = 0; i < 16; i++) {
+            if (!a[1 + i].equals(b[1 + i])) {
+                diff.append(String.format(" %s: native %s emulator %s;", names[i], a[1 + i], b[1 + i]));
+            }
+        }
+        long fa = Long.parseUnsignedLong(a[17], 16) & c.flagMask, fb = Long.parseUnsignedLong(b[17], 16) & c.flagMask;
+        if (fa != fb) {
+            diff.append(String.format(" flags: native %s [%s] emulator %s [%s] (compared %s);", Long.toHexString(fa),
+                    OopsReport.flagNames(fa), Long.toHexString(fb), OopsReport.flagNames(fb),
+                    OopsReport.flagNames(c.flagMask)));
+        }
+        String ma = String.join(" ", java.util.Arrays.copyOfRange(a, 18, a.length));
+        String mb = String.join(" ", java.util.Arrays.copyOfRange(b, 18, b.length));
+        if (!ma.equals(mb)) {
+            diff.append(" memory: native ").append(ma).append(" emulator ").append(mb);
+        }
+        return diff.length() == 0 ? null : diff.toString();
+    }
+}

@@ -1,0 +1,206 @@
+package io.kprobelab.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line of DESIGN.md section 6, run against the built launcher jar: exit status 0
+ * when every command succeeded, 1 when one failed (its error on stderr, nothing after it runs),
+ * 2 for a bad command line.
+ */
+class LauncherIT {
+
+    private static Path jar;
+    private static Path elf;
+
+    @TempDir
+    Path home;
+
+    record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void build() throws Exception {
+        jar = Path.of(System.getProperty("kprobelab.launcher.jar", "../launcher/target/kprobelab.jar"));
+        assertTrue(Files.isRegularFile(jar), "no launcher jar at " + jar);
+        elf = GuestElf.build();
+    }
+
+    private Run kprobelab(String... args) throws IOException, InterruptedException {
+        return kprobelabWithInput("", args);
+    }
+
+    private Run kprobelabWithInput(String input, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kprobelab " + String.join(" ", args) + " did not exit in 60 s");
+        }
+        return new Run(p.exitValue(), out.join(), err.join());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void commands_runInOrder_exitZero() throws Exception {
+        Run r = kprobelab("--elf", elf.toString(), "-c", "machine:syms add3", "-c", "machine:call add3 1 2 3");
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.toString());
+        assertEquals(GuestElf.nm(elf, "add3"), lines[0]);
+        assertTrue(lines[1].matches("rax=0x6 insns=" + GuestElf.ADD3_INSNS + " ns=\\d+"), r.toString());
+    }
+
+    @Test
+    void failingCommand_exitOne_errorOnStderr_nothingAfterItRuns() throws Exception {
+        Run r = kprobelab("--elf", elf.toString(), "-c", "machine:syms add3", "-c", "nosuch:cmd",
+                "-c", "machine:syms bp_add1");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(GuestElf.nm(elf, "add3") + "\n", r.out());
+        assertTrue(r.err().contains("Command not found: nosuch:cmd"), r.toString());
+    }
+
+    @Test
+    void unknownSymbol_exitOne_withTheCommandsMessage() throws Exception {
+        Run r = kprobelab("--elf", elf.toString(), "-c", "machine:call no_such_function");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("kprobelab: unknown symbol: no_such_function"), r.toString());
+    }
+
+    @Test
+    void badCommandLines_exitTwo_withUsage() throws Exception {
+        Run unknown = kprobelab("--bogus");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("unknown option: --bogus"), unknown.toString());
+        assertTrue(unknown.err().contains("usage: kprobelab"), unknown.toString());
+
+        Run missingElf = kprobelab("--elf", "/nonexistent/kernel.elf", "-c", "machine:syms");
+        assertEquals(2, missingElf.exit(), missingElf.toString());
+        assertTrue(missingElf.err().contains("/nonexistent/kernel.elf: no such file"), missingElf.toString());
+
+        Run missingArg = kprobelab("-c");
+        assertEquals(2, missingArg.exit(), missingArg.toString());
+        assertTrue(missingArg.err().contains("-c needs an argument"), missingArg.toString());
+
+        Run generation = kprobelab("--generation", "1999", "-c", "lb");
+        assertEquals(2, generation.exit(), generation.toString());
+        assertTrue(generation.err().contains("unknown generation: 1999"), generation.toString());
+    }
+
+    @Test
+    void malformedElf_isNamedWithItsProblem_nonZeroExit() throws Exception {
+        Path text = Files.writeString(home.resolve("notes.txt"), "this is not an ELF file\n");
+        Run r = kprobelab("--elf", text.toString(), "-c", "machine:syms");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("kprobelab: cannot boot: " + text + ": not an ELF file"), r.toString());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void script_runsEveryCommandLine_skipsCommentsAndBlanks() throws Exception {
+        Path script = Files.writeString(home.resolve("calls.gosh"), String.join("\n",
+                "# two calls", "machine:call add3 1 2 3", "", "   machine:call sum_squares 10", ""));
+        Run r = kprobelab("--elf", elf.toString(), "--generation", "2.6.13", "--script", script.toString());
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.toString());
+        assertTrue(lines[0].matches("rax=0x6 insns=" + GuestElf.ADD3_INSNS + " ns=\\d+"), r.toString());
+        // 1+4+...+100 = 385 = 0x181
+        assertTrue(lines[1].matches("rax=0x181 insns=\\d+ ns=\\d+"), r.toString());
+    }
+
+    @Test
+    void configFolder_reachesTheMachineBeforeTheFirstCommand() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/io.kprobelab.machine.cfg"), "cpus=2\nmemory.mib=64\n");
+        Run two = kprobelab("--elf", elf.toString(), "-c", "machine:regs 1");
+        assertEquals(0, two.exit(), two.toString());
+        assertTrue(two.out().startsWith("CPU: 1 "), two.toString());
+
+        Files.delete(home.resolve("config/io.kprobelab.machine.cfg"));
+        Run one = kprobelab("--elf", elf.toString(), "-c", "machine:regs 1");
+        assertEquals(1, one.exit(), one.toString());
+        assertTrue(one.err().contains("no vCPU 1 (the machine has 1)"), one.toString());
+    }
+
+    @Test
+    void noCommands_isTheInteractiveShell_readingStdinUntilEof() throws Exception {
+        Run r = kprobelabWithInput("machine:syms add3\nmachine:call add3 1 2 3\n", "--elf", elf.toString());
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().split("\n");
+        // our gosh_profile ran (its banner and prompt), then each command's result after a prompt
+        assertTrue(lines[0].startsWith("KprobeLab: "), r.toString());
+        assertEquals("kprobelab> " + GuestElf.nm(elf, "add3"), lines[1]);
+        assertTrue(lines[2].matches("kprobelab> rax=0x6 insns=" + GuestElf.ADD3_INSNS + " ns=\\d+"), r.toString());
+        assertTrue(!r.err().contains("ERROR") && !r.err().contains("Exception"), r.toString());
+    }
+
+    @Test
+    void deployFolder_bundlesAreActiveBeforeTheFirstCommand() throws Exception {
+        Files.createDirectories(home.resolve("deploy"));
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        mf.getMainAttributes().putValue("Bundle-SymbolicName", "itest.dropped");
+        mf.getMainAttributes().putValue("Bundle-Version", "1.2.3");
+        try (var jarOut = new java.util.jar.JarOutputStream(Files.newOutputStream(home.resolve("deploy/dropped.jar")), mf)) {
+            jarOut.flush();
+        }
+        Run r = kprobelab("-c", "lb -s itest");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*\\|Active +\\| +1\\|itest\\.dropped \\(1\\.2\\.3\\).*"), r.toString());
+    }
+
+    @Test
+    void probeBundleInDeploy_isOnTheDieChain_beforeTheFirstCommand() throws Exception {
+        Run oops = kprobelab("--elf", elf.toString(), "-c", "machine:call bp_add1 41");
+        assertEquals(1, oops.exit(), oops.toString());
+        assertTrue(oops.err().contains("bp_add1+0x1"), oops.toString()); // bare mode: nobody claims the int3
+
+        Files.createDirectories(home.resolve("deploy"));
+        ProbeBundle.build(home.resolve("deploy/itest.bp.jar"), home.resolve("probe-build"));
+        Run r = kprobelab("--elf", elf.toString(), "-c", "machine:call bp_add1 41", "-c", "machine:traps");
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].matches("rax=0x2a insns=\\d+ ns=\\d+"), r.toString());
+        assertEquals("3 #BP 1", lines[1], r.toString());
+    }
+
+    @Test
+    void help_printsUsage_exitZero() throws Exception {
+        Run r = kprobelab("--help");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("usage: kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]"),
+                r.toString());
+    }
+}

@@ -1,0 +1,114 @@
+package io.kprobelab.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command line of DESIGN.md section 6:
+ * {@code kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]}.
+ *
+ * @param elf        absolute path of the ELF to boot in bare mode, or null
+ * @param generation the kprobes generation, or null for the default
+ * @param steps      -c commands and --script files, in the order given
+ * @param help       -h/--help was given
+ */
+record CommandLine(Path elf, String generation, List<Step> steps, boolean help) {
+
+    /** Generations the launcher accepts (the kprobes bundles validate them again). */
+    static final Set<String> GENERATIONS = Set.of("2005", "2.6.13");
+
+    static final String USAGE = String.join("\n",
+            "usage: kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]",
+            "  no -c/--script   boot, then an interactive shell",
+            "  -c COMMAND       run one shell command (repeatable, in order), then exit",
+            "  --script FILE    run the commands in FILE, one per line (# starts a comment), then exit",
+            "  --elf FILE       boot FILE in bare mode instead of the bundled guest kernel",
+            "  --generation NAME  kprobes generation: 2005 (default) or 2.6.13",
+            "  exit status: 0 when every command succeeded; 1 when one failed; 2 for a bad command line");
+
+    /** One thing to run, in command-line order. */
+    sealed interface Step permits Command, Script {
+    }
+
+    /** {@code -c COMMAND}. */
+    record Command(String text) implements Step {
+    }
+
+    /** {@code --script FILE}. */
+    record Script(Path file) implements Step {
+    }
+
+    /** A bad command line: exit status 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** True when there is nothing to run: open the interactive shell. */
+    boolean interactive() {
+        return steps.isEmpty();
+    }
+
+    static CommandLine parse(String... args) throws UsageException {
+        Path elf = null;
+        String generation = null;
+        List<Step> steps = new ArrayList<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) { // --elf=FILE
+                value = a.substring(eq + 1);
+                a = a.substring(0, eq);
+            }
+            switch (a) {
+                case "-h", "--help" -> help = true;
+                case "--elf" -> {
+                    if (elf != null) {
+                        throw new UsageException("--elf given twice");
+                    }
+                    elf = readableFile("--elf", value != null ? value : next(args, ++i, a));
+                }
+                case "--generation" -> {
+                    generation = value != null ? value : next(args, ++i, a);
+                    if (!GENERATIONS.contains(generation)) {
+                        throw new UsageException("unknown generation: " + generation + " (known: 2005, 2.6.13)");
+                    }
+                }
+                case "-c", "--command" -> steps.add(new Command(value != null ? value : next(args, ++i, a)));
+                case "--script" -> steps.add(new Script(readableFile("--script", value != null ? value : next(args, ++i, a))));
+                default -> throw new UsageException(a.startsWith("-") ? "unknown option: " + a
+                        : "unexpected argument: " + a + " (commands go after -c)");
+            }
+        }
+        return new CommandLine(elf, generation, List.copyOf(steps), help);
+    }
+
+    private static String next(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs an argument");
+        }
+        return args[i];
+    }
+
+    private static Path readableFile(String option, String name) throws UsageException {
+        Path p = Path.of(name).toAbsolutePath().normalize();
+        if (!Files.exists(p)) {
+            throw new UsageException(option + ": " + name + ": no such file");
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(option + ": " + name + ": not a regular file");
+        }
+        if (!Files.isReadable(p)) {
+            throw new UsageException(option + ": " + name + ": not readable");
+        }
+        return p;
+    }
+}

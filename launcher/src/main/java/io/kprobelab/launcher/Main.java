@@ -1,0 +1,189 @@
+package io.kprobelab.launcher;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.osgi.framework.BundleContext;
+
+/**
+ * {@code kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]}: boots the
+ * runtime the features describe, then runs the commands (exit 0 when all succeed, 1 at the first
+ * failure, 2 for a bad command line) or opens the interactive shell.
+ */
+public final class Main {
+
+    static final String MACHINE = "io.kprobelab.machine.Machine";
+    static final String MACHINE_BUNDLE = "io.kprobelab.machine";
+    static final String MACHINE_COMPONENT = "io.kprobelab.machine.internal.osgi.MachineService";
+
+    /** How long to wait for the machine to boot an {@code --elf}. */
+    private static final long MACHINE_WAIT_NANOS = 10_000_000_000L;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        CommandLine cl;
+        List<String> commands;
+        try {
+            cl = CommandLine.parse(args);
+            commands = commands(cl);
+        } catch (CommandLine.UsageException e) {
+            err.println("kprobelab: " + e.getMessage());
+            err.println(CommandLine.USAGE);
+            return 2;
+        }
+        timing(err, "main() entered");
+        if (cl.help()) {
+            out.println(CommandLine.USAGE);
+            out.flush();
+            return 0;
+        }
+        // One line per log record from bundles that use System.Logger / JUL.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "kprobelab: %4$s: %5$s%6$s%n");
+        }
+        if (cl.interactive() && !onTerminal() && System.getProperty("org.jline.terminal.dumb") == null) {
+            // stdin is a pipe or a file: JLine would warn that it falls back to a dumb terminal
+            System.setProperty("org.jline.terminal.dumb", "true");
+        }
+        Path home = Path.of(System.getProperty("kprobelab.home", System.getProperty("user.dir")))
+                .toAbsolutePath().normalize();
+
+        Boot boot;
+        try {
+            // An --elf that cannot be booted stops the boot right after the machine's bundle
+            // starts, before anything that needs the machine tries (and fails) again.
+            boot = Boot.start(cl, home, cl.interactive(), err, (ctx, group) -> {
+                if (cl.elf() != null && group.stream().anyMatch(b -> MACHINE_BUNDLE.equals(b.getSymbolicName()))) {
+                    Optional<String> failure = awaitMachine(ctx);
+                    if (failure.isPresent()) {
+                        throw new Boot.BootFailure("cannot boot: " + failure.get());
+                    }
+                }
+            });
+        } catch (Boot.BootFailure e) {
+            err.println("kprobelab: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("kprobelab: cannot start the runtime: " + e);
+            return 1;
+        }
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                boot.stop();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "kprobelab-shutdown"));
+        try {
+            reportFailedComponents(boot.context(), err);
+            timing(err, "runtime ready");
+            if (cl.interactive()) {
+                boot.startConsole();
+                boot.framework().waitForStop(0);
+                return 0;
+            }
+            try (CommandRunner runner = CommandRunner.open(boot.context(), out, err)) {
+                for (String command : commands) {
+                    if (!runner.run(command)) {
+                        return 1; // nothing after a failed command runs
+                    }
+                }
+            }
+            timing(err, "commands done");
+            return 0;
+        } catch (Exception e) {
+            err.println("kprobelab: " + e);
+            return 1;
+        } finally {
+            out.flush();
+            stop.run();
+        }
+    }
+
+    /** True when stdin and stdout are a terminal (JDK 22+ has a Console even when they are not). */
+    private static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK < 22: a Console exists only on a terminal
+        }
+    }
+
+    /** The -c commands and --script lines, in command-line order. */
+    static List<String> commands(CommandLine cl) throws CommandLine.UsageException {
+        List<String> out = new ArrayList<>();
+        for (CommandLine.Step s : cl.steps()) {
+            if (s instanceof CommandLine.Command c) {
+                out.add(c.text());
+            } else if (s instanceof CommandLine.Script script) {
+                try {
+                    for (String line : Files.readAllLines(script.file(), StandardCharsets.UTF_8)) {
+                        String l = line.strip();
+                        if (!l.isEmpty() && !l.startsWith("#")) {
+                            out.add(l);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new CommandLine.UsageException("--script: " + script.file() + ": " + e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Waits for the machine component to activate; empty when it is up, else why it is not. */
+    static Optional<String> awaitMachine(BundleContext ctx) throws InterruptedException {
+        long deadline = System.nanoTime() + MACHINE_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            for (Components.Configuration c : Components.of(ctx, MACHINE_COMPONENT)) {
+                if (c.state() == Components.ACTIVE) {
+                    return Optional.empty();
+                }
+                if (c.state() == Components.FAILED_ACTIVATION) {
+                    return Optional.of(c.failure());
+                }
+            }
+            Thread.sleep(5);
+        }
+        return Optional.of("the machine did not start within "
+                + Duration.ofNanos(MACHINE_WAIT_NANOS).toSeconds() + " s (is the machine bundle resolved?)");
+    }
+
+    /** One line per component that failed to activate (SCR's own log is quiet, see Boot). */
+    static void reportFailedComponents(BundleContext ctx, PrintStream err) {
+        for (Components.Configuration c : Components.all(ctx)) {
+            if (c.state() == Components.FAILED_ACTIVATION) {
+                err.println("kprobelab: component " + c.component() + " (" + c.bundle() + ") failed: " + c.failure());
+            }
+        }
+    }
+
+    // -Dkprobelab.timing=true: milliseconds since the JVM started, on stderr.
+    static void timing(PrintStream err, String what) {
+        if (Boolean.getBoolean("kprobelab.timing")) {
+            long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            err.println("kprobelab: " + what + " " + (System.currentTimeMillis() - start) + " ms after JVM start");
+        }
+    }
+}
