@@ -32,14 +32,33 @@ public final class WorkloadImage {
     private WorkloadImage() {
     }
 
-    /** Where sources and outputs go: {@code kprobelab.build.dir} or a temporary directory. */
-    static Path workDir() throws IOException {
+    private static final String[] OUTPUTS = {"workloads.elf", "workloads-native", "gcc.log"};
+
+    /**
+     * Where sources and outputs go: {@code kprobelab.build.dir} (the tests), or a temporary
+     * directory of this JVM's own, removed at exit, so concurrent runs never share files.
+     */
+    static synchronized Path workDir() throws IOException {
         String dir = System.getProperty("kprobelab.build.dir");
-        Path p = dir != null ? Path.of(dir, "benchmark-workloads")
-                : Path.of(System.getProperty("java.io.tmpdir"), "kprobelab-benchmarks-" + System.getProperty("user.name"));
-        Files.createDirectories(p);
-        return p;
+        if (dir != null) {
+            Path p = Path.of(dir, "benchmark-workloads");
+            Files.createDirectories(p);
+            return p;
+        }
+        if (tempDir == null) {
+            tempDir = Files.createTempDirectory("kprobelab-workloads");
+            tempDir.toFile().deleteOnExit(); // deleteOnExit runs in reverse order: the files first
+            for (String f : SOURCES) {
+                tempDir.resolve(f).toFile().deleteOnExit();
+            }
+            for (String f : OUTPUTS) {
+                tempDir.resolve(f).toFile().deleteOnExit();
+            }
+        }
+        return tempDir;
     }
+
+    private static Path tempDir;
 
     /** Copies the C sources out of the jar into {@code dir}. */
     static void extractSources(Path dir) throws IOException {

@@ -31,9 +31,10 @@ import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleWiring;
 
 /**
- * Boots Felix with the bundles the features name: installs them from the nested jars, starts
- * them in start order, and holds the application bundles back until FileInstall has handed
- * {@code config/} to Configuration Admin (so components start once, with their configuration).
+ * Boots Felix with the bundles the features name: installs the nested jars (by reference, see
+ * {@link BundleStore}), starts them in start order, and holds the application bundles back until
+ * FileInstall has handed {@code config/} to Configuration Admin and installed {@code deploy/} (so
+ * components start once, with their configuration).
  */
 final class Boot {
 
@@ -236,6 +237,7 @@ final class Boot {
     private void startBundle(Bundle b) {
         try {
             b.start();
+            Main.timing(err, "started " + b.getSymbolicName());
         } catch (BundleException e) {
             err.println("kprobelab: cannot start " + b.getSymbolicName() + ": " + e.getMessage());
         }

@@ -246,4 +246,42 @@ final class AluOps {
             }
         }
     }
+
+    /** [memory] op= reg|imm for 32/64-bit operands (the -O0 and counter-update form). */
+    static final class AluM extends Op {
+        final int kind, size, src;
+        final long imm, mask;
+        final Opnd dst;
+
+        AluM(int kind, int size, Opnd dst, int src, long imm) {
+            this.kind = kind;
+            this.size = size;
+            this.dst = dst;
+            this.src = src;
+            this.mask = Cpu.mask(size);
+            this.imm = imm & mask;
+        }
+
+        @Override
+        int flagEffects() {
+            return ((kind == ADC || kind == SBB) ? READS : 0) | WRITES_ALL | MAY_FAULT;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long ea = dst.ea(c);
+            long a = size == 8 ? c.rd64(ea) : c.rd32(ea);
+            long b = src >= 0 ? c.r[src] & mask : imm;
+            long cin = (kind == ADC || kind == SBB) ? c.getCF() : 0;
+            if (kind != CMP && kind != TEST) {
+                long r = compute(kind, a, b, cin);
+                if (size == 8) {
+                    c.wr64(ea, r);
+                } else {
+                    c.wr32(ea, r);
+                }
+            }
+            apply(c, kind, size, a, b, cin);
+        }
+    }
 }

@@ -83,19 +83,24 @@ final class BitOps {
             int bits = size << 3;
             switch (kind) {
                 case BSF: case BSR:
+                    // ZF is defined; CF OF SF AF PF are undefined: AMD Zen clears them except PF,
+                    // which is the parity of the index (of 0 for a zero source).
                     if (s == 0) {
-                        c.setArith(Cpu.ZF, Cpu.ZF); // destination unchanged (AMD documents it; Intel does it)
+                        // destination unchanged (AMD documents it; Intel does it)
+                        c.setArith(Cpu.ARITH, Cpu.ZF | Cpu.PF);
                     } else {
                         long idx = kind == BSF ? Long.numberOfTrailingZeros(s) : 63 - Long.numberOfLeadingZeros(s);
                         c.setReg(size, dst, idx);
-                        c.setArith(Cpu.ZF, 0);
+                        c.setArith(Cpu.ARITH, Cpu.parity(idx));
                     }
                     break;
                 case TZCNT: case LZCNT: {
                     long n = s == 0 ? bits
                             : kind == TZCNT ? Long.numberOfTrailingZeros(s) : Long.numberOfLeadingZeros(s) - (64 - bits);
                     c.setReg(size, dst, n);
-                    c.setArith(Cpu.CF | Cpu.ZF, (s == 0 ? Cpu.CF : 0) | (n == 0 ? Cpu.ZF : 0));
+                    // CF ZF defined; SF AF PF undefined (AMD Zen: cleared), OF undefined (kept).
+                    c.setArith(Cpu.CF | Cpu.ZF | Cpu.SF | Cpu.AF | Cpu.PF,
+                            (s == 0 ? Cpu.CF : 0) | (n == 0 ? Cpu.ZF : 0));
                     break;
                 }
                 default: {

@@ -611,4 +611,52 @@ final class MoveOps {
             c.lazy(Cpu.L_ADD, size, d, s, sum);
         }
     }
+
+    /** MOV [memory], imm for 32/64-bit operands (imm32 sign-extended for 64). */
+    static final class StoreImm extends Op {
+        final int size;
+        final long imm;
+        final Opnd m;
+
+        StoreImm(int size, Opnd m, long imm) {
+            this.size = size;
+            this.m = m;
+            this.imm = imm;
+        }
+
+        @Override
+        int flagEffects() {
+            return MAY_FAULT;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            if (size == 8) {
+                c.wr64(m.ea(c), imm);
+            } else {
+                c.wr32(m.ea(c), imm);
+            }
+        }
+    }
+
+    /** MOV byte [memory], r8. */
+    static final class Store8 extends Op {
+        final int src;
+        final Opnd m;
+
+        Store8(Opnd m, int src) {
+            this.src = src;
+            this.m = m;
+        }
+
+        @Override
+        int flagEffects() {
+            return MAY_FAULT;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.wr8(m.ea(c), c.getReg(1, src));
+        }
+    }
 }

@@ -14,6 +14,19 @@ final class MulDivOps {
     private MulDivOps() {
     }
 
+    /**
+     * MUL/IMUL define CF and OF; SF ZF AF PF are undefined (SDM) and left unchanged, as AMD Zen
+     * (this project's reference host) does.
+     */
+    static void setMulFlags(Cpu c, boolean over) {
+        c.setArith(Cpu.CF | Cpu.OF, over ? Cpu.CF | Cpu.OF : 0);
+    }
+
+    /** DIV/IDIV leave all six flags undefined (SDM); AMD Zen keeps CF and OF, sets AF, clears ZF SF PF. */
+    static void setDivFlags(Cpu c) {
+        c.setArith(Cpu.AF | Cpu.ZF | Cpu.SF | Cpu.PF, Cpu.AF);
+    }
+
     static long unsignedMulHigh(long a, long b) {
         return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
     }
@@ -60,7 +73,7 @@ final class MulDivOps {
                 c.setReg(size, 0, lo);
                 c.setReg(size, 2, hi);
             }
-            c.lazyRes(size, lo, over ? Cpu.CF | Cpu.OF : 0);
+            setMulFlags(c, over);
         }
 
         private void div(Cpu c, long s, boolean signed) {
@@ -95,6 +108,7 @@ final class MulDivOps {
                 }
                 c.r[0] = q;
                 c.r[2] = rem;
+                setDivFlags(c);
                 return;
             }
             int bits = size << 3;
@@ -120,6 +134,7 @@ final class MulDivOps {
                 c.setReg(size, 0, q);
                 c.setReg(size, 2, rem);
             }
+            setDivFlags(c);
         }
 
         private static byte[] toBytes(long hi, long lo) {
@@ -168,7 +183,41 @@ final class MulDivOps {
                 over = lo != Cpu.sext(size, lo);
             }
             c.setReg(size, dst, lo);
-            c.lazyRes(size, lo, over ? Cpu.CF | Cpu.OF : 0);
+            setMulFlags(c, over);
+        }
+    }
+
+    /** IMUL r32/r64, r (, imm): register source, the multiply-by-constant form of divisions and hashes. */
+    static final class ImulR extends Op {
+        final int size, dst, src;
+        final long imm, mask;
+        final boolean hasImm;
+
+        ImulR(int size, int dst, int src, boolean hasImm, long imm) {
+            this.size = size;
+            this.dst = dst;
+            this.src = src;
+            this.hasImm = hasImm;
+            this.imm = imm;
+            this.mask = Cpu.mask(size);
+        }
+
+        @Override
+        int flagEffects() {
+            return WRITES_ALL;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long[] r = c.r;
+            long b = size == 8 ? r[src] : (int) r[src];
+            long a = hasImm ? imm : size == 8 ? r[dst] : (int) r[dst];
+            long lo = a * b;
+            r[dst] = lo & mask;
+            if (!flagsDead) {
+                boolean over = size == 8 ? Math.multiplyHigh(a, b) != (lo >> 63) : lo != (int) lo;
+                setMulFlags(c, over);
+            }
         }
     }
 }

@@ -65,10 +65,9 @@ final class ShiftOps {
                 case SHR: {
                     r = a >>> cnt;
                     long cf = (a >>> (cnt - 1)) & 1;
-                    long of = cnt == 1 && Cpu.signOf(size, a) ? Cpu.OF : 0;
-                    if (cnt > 1) {
-                        of = Cpu.signOf(size, a ^ r) ? Cpu.OF : 0;
-                    }
+                    // OF = MSB(r) ^ MSB-1(r): the SDM's count-1 value (MSB of the original); for
+                    // larger counts (undefined) what AMD Zen does.
+                    long of = Cpu.signOf(size, r ^ (r << 1)) ? Cpu.OF : 0;
                     f = cf | of | Cpu.AF;
                     store(c, mem, ea, r);
                     if (!flagsDead) {
@@ -122,14 +121,15 @@ final class ShiftOps {
                         }
                         of = (Cpu.signOf(size, r) ? 1 : 0) ^ cf;
                     } else {
-                        long cf0 = cf;
                         for (int i = 0; i < t; i++) {
                             long out = r & 1;
                             r = (r >>> 1) | (cf << (bits - 1));
                             cf = out;
                         }
-                        of = t == 0 ? ((Cpu.signOf(size, a) ? 1 : 0) ^ cf0)
-                                : ((r >>> (bits - 1)) ^ (r >>> (bits - 2))) & 1;
+                        // SDM: for count 1, OF = MSB(dest) ^ CF before the rotation, which equals the
+                        // two top bits of the result; other counts (undefined) use the same formula, as
+                        // AMD Zen does, also for a full rotation (t == 0).
+                        of = ((r >>> (bits - 1)) ^ (r >>> (bits - 2))) & 1;
                     }
                     store(c, mem, ea, r);
                     c.setArith(Cpu.CF | Cpu.OF, cf | (of != 0 ? Cpu.OF : 0));
@@ -207,15 +207,58 @@ final class ShiftOps {
                 }
             }
             r &= m;
-            long of = Cpu.signOf(size, a ^ r) ? Cpu.OF : 0;
+            // Count 1: OF = sign change (SDM). Larger counts (undefined): AMD Zen's MSB(r) ^ CF for SHLD
+            // and MSB(r) ^ MSB-1(r) for SHRD, which agree with the SDM at count 1.
+            long of = Cpu.signOf(size, left ? r ^ (cf << ((size << 3) - 1)) : r ^ (r << 1)) ? Cpu.OF : 0;
             if (mem) {
                 c.wr(size, ea, r);
             } else {
                 c.setReg(size, dst.reg, r);
             }
             c.lazyRes(size, r, cf | of | Cpu.AF);
-            if (bits == 0) {
-                throw new AssertionError();
+        }
+    }
+
+    /** SHL/SHR/SAR of a 32/64-bit register by a non-zero immediate: the hashing and indexing form. */
+    static final class ShiftRI extends Op {
+        final int kind, size, reg, cnt, bits;
+        final long mask;
+
+        ShiftRI(int kind, int size, int reg, int cnt) {
+            this.kind = kind == SAL ? SHL : kind;
+            this.size = size;
+            this.reg = reg;
+            this.cnt = cnt;
+            this.bits = size << 3;
+            this.mask = Cpu.mask(size);
+        }
+
+        @Override
+        int flagEffects() {
+            return WRITES_ALL;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long a = c.r[reg] & mask;
+            long r, cf, of;
+            if (kind == SHL) {
+                r = (a << cnt) & mask;
+                cf = (a >>> (bits - cnt)) & 1;
+                of = (Cpu.signOf(size, r) ? 1 : 0) ^ cf;
+            } else if (kind == SHR) {
+                r = a >>> cnt;
+                cf = (a >>> (cnt - 1)) & 1;
+                of = Cpu.signOf(size, r ^ (r << 1)) ? 1 : 0; // see Shift: SHR
+            } else {
+                long sa = Cpu.sext(size, a);
+                r = (sa >> cnt) & mask;
+                cf = (sa >> (cnt - 1)) & 1;
+                of = 0;
+            }
+            c.r[reg] = r;
+            if (!flagsDead) {
+                c.lazyRes(size, r, cf | (of != 0 ? Cpu.OF : 0) | Cpu.AF);
             }
         }
     }

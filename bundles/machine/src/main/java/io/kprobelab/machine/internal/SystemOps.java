@@ -464,4 +464,17 @@ final class SystemOps {
             }
         }
     }
+
+    /** An instruction longer than 15 bytes raises #GP(0). */
+    static final class TooLong extends Op {
+        @Override
+        void exec(Cpu c) {
+            throw c.gp(0);
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
 }

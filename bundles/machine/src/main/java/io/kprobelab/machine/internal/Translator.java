@@ -59,7 +59,9 @@ final class Translator {
                 }
             }
             Op op = in.isValid() ? op(in) : null;
-            if (op == null) {
+            if (op == null && in.status() == Insn.Status.TRUNCATED) {
+                op = new SystemOps.TooLong(); // more than 15 bytes: #GP(0) (SDM Vol. 2A §2.3.11)
+            } else if (op == null) {
                 op = new SystemOps.Undefined(undefinedMessage(in));
             }
             int len = Math.max(in.length(), 1);
@@ -245,6 +247,9 @@ final class Translator {
             }
             return new AluOps.AluRM(kind, size, dst.reg, src);
         }
+        if (dst.kind == Opnd.MEM && (size == 8 || size == 4) && src.kind != Opnd.MEM) {
+            return new AluOps.AluM(kind, size, dst, src.kind == Opnd.REG ? src.reg : -1, src.imm);
+        }
         return new AluOps.Alu(kind, size, dst, src);
     }
 
@@ -260,6 +265,12 @@ final class Translator {
         }
         if (dst.kind == Opnd.MEM && src.kind == Opnd.REG && (size == 8 || size == 4)) {
             return size == 8 ? new MoveOps.Store64(dst, src.reg) : new MoveOps.Store32(dst, src.reg);
+        }
+        if (dst.kind == Opnd.MEM && src.kind == Opnd.IMM && (size == 8 || size == 4)) {
+            return new MoveOps.StoreImm(size, dst, src.imm);
+        }
+        if (dst.kind == Opnd.MEM && src.kind == Opnd.REG && size == 1) {
+            return new MoveOps.Store8(dst, src.reg);
         }
         return new MoveOps.Mov(size, dst, src);
     }
@@ -322,7 +333,7 @@ final class Translator {
                         : mov(v, Opnd.reg(in.reg()), rm(in, v));
             case 0x68: return new MoveOps.Push(v == 2 ? 2 : 8, Opnd.imm(in.imm()));
             case 0x6a: return new MoveOps.Push(v == 2 ? 2 : 8, Opnd.imm(in.imm()));
-            case 0x69: case 0x6b: return new MulDivOps.Imul(v, in.reg(), rm(in, v), true, in.imm());
+            case 0x69: case 0x6b: return imul(v, in.reg(), rm(in, v), true, in.imm());
             case 0x80: return alu(in.reg() & 7, 1, rm(in, 1), Opnd.imm(in.imm()));
             case 0x81: case 0x83: return alu(in.reg() & 7, v, rm(in, v), Opnd.imm(in.imm()));
             case 0x84: return alu(AluOps.TEST, 1, rm(in, 1), Opnd.reg(regField(in, 1)));
@@ -363,7 +374,7 @@ final class Translator {
             case 0xac: case 0xad: return str(in, StringOps.LODS, op, v, rep);
             case 0xae: case 0xaf: return str(in, StringOps.SCAS, op, v, rep);
             case 0xc0: return new ShiftOps.Shift(in.reg() & 7, 1, rm(in, 1), (int) in.imm() & 0xff);
-            case 0xc1: return new ShiftOps.Shift(in.reg() & 7, v, rm(in, v), (int) in.imm() & 0xff);
+            case 0xc1: return shift(in.reg() & 7, v, rm(in, v), (int) in.imm() & 0xff);
             case 0xc2: return new BranchOps.Ret((int) (in.imm() & 0xffff));
             case 0xc3: return new BranchOps.Ret(0);
             case 0xc6: return (in.reg() & 7) == 0 ? mov(1, rm(in, 1), Opnd.imm(in.imm())) : null;
@@ -373,7 +384,7 @@ final class Translator {
             case 0xcc: return new SystemOps.SoftInt(3);
             case 0xcd: return new SystemOps.SoftInt((int) in.imm() & 0xff);
             case 0xd0: return new ShiftOps.Shift(in.reg() & 7, 1, rm(in, 1), 1);
-            case 0xd1: return new ShiftOps.Shift(in.reg() & 7, v, rm(in, v), 1);
+            case 0xd1: return shift(in.reg() & 7, v, rm(in, v), 1);
             case 0xd2: return new ShiftOps.Shift(in.reg() & 7, 1, rm(in, 1), -1);
             case 0xd3: return new ShiftOps.Shift(in.reg() & 7, v, rm(in, v), -1);
             case 0xe0: case 0xe1: case 0xe2: case 0xe3:
@@ -413,6 +424,22 @@ final class Translator {
             default:
                 return null;
         }
+    }
+
+    private static Op imul(int size, int dst, Opnd src, boolean hasImm, long imm) {
+        if (size >= 4 && src.kind == Opnd.REG) {
+            return new MulDivOps.ImulR(size, dst, src.reg, hasImm, imm);
+        }
+        return new MulDivOps.Imul(size, dst, src, hasImm, imm);
+    }
+
+    private static Op shift(int kind, int size, Opnd dst, int count) {
+        int masked = count & (size == 8 ? 63 : 31);
+        boolean plain = kind == ShiftOps.SHL || kind == ShiftOps.SAL || kind == ShiftOps.SHR || kind == ShiftOps.SAR;
+        if (plain && masked != 0 && size >= 4 && dst.kind == Opnd.REG) {
+            return new ShiftOps.ShiftRI(kind, size, dst.reg, masked);
+        }
+        return new ShiftOps.Shift(kind, size, dst, count);
     }
 
     private static Op str(Insn in, int kind, int op, int v, int rep) {
@@ -512,7 +539,7 @@ final class Translator {
             case 0xa5: return new ShiftOps.DoubleShift(true, v, rm(in, v), in.reg(), -1);
             case 0xac: return new ShiftOps.DoubleShift(false, v, rm(in, v), in.reg(), (int) in.imm() & 0xff);
             case 0xad: return new ShiftOps.DoubleShift(false, v, rm(in, v), in.reg(), -1);
-            case 0xaf: return new MulDivOps.Imul(v, in.reg(), rm(in, v), false, 0);
+            case 0xaf: return imul(v, in.reg(), rm(in, v), false, 0);
             case 0xb0: return new MoveOps.Cmpxchg(1, rm(in, 1), regField(in, 1));
             case 0xb1: return new MoveOps.Cmpxchg(v, rm(in, v), in.reg());
             case 0xb6: return ext(v, in.reg(), 1, rm(in, 1), false);

@@ -75,7 +75,8 @@ class WholeFunctionDifferentialTest {
             0x7fffffffffffffffL, 0x8000000000000000L, -1, -2, -0x80000000L, 1000};
     private static final long[] PAIR_EDGES = {0, 1, 2, 7, 31, 63, 64, 0x7f, 0x80, 0xff, 0x8000, 0x7fffffffL,
             0x80000000L, 0xffffffffL, 0x7fffffffffffffffL, 0x8000000000000000L, -1, -2};
-    private static final int RANDOM_SETS = 160;
+    /** Random argument sets per function; raise it for a deeper run, e.g. -Dkprobelab.oracle.randomSets=5000. */
+    private static final int RANDOM_SETS = Integer.getInteger("kprobelab.oracle.randomSets", 160);
     private static final int MAX_REPORTED = 12;
 
     private static List<String> functions;

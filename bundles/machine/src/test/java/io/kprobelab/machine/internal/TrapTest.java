@@ -316,4 +316,40 @@ class TrapTest {
         assertEquals(42, m.call("caller", TestImage.DATA).rax());
         assertEquals(41, m.call("tail", TestImage.DATA).rax());
     }
+
+    @Test
+    void testCallFromTrapHandler_runsNestedAndResumesTheTrappedCall() {
+        // outer: cc int3 ; 48 83 c0 05 add rax, 5 ; c3 ret       (rax is set by the handler)
+        img.function("outer", 0xcc, 0x48, 0x83, 0xc0, 0x05, 0xc3);
+        img.function("seven", 0xb8, 7, 0, 0, 0, 0xc3); // mov eax, 7 ; ret
+        Machine m = load();
+        m.setTrapSink((cpu, t) -> {
+            long rsp = cpu.regs().sp();
+            long seven = m.call("seven").rax(); // a nested call on the vCPU thread
+            assertEquals(rsp, cpu.regs().sp());  // the trapped context is intact
+            cpu.regs().set(Reg.RAX, seven * 10);
+            return true;
+        });
+        assertEquals(75, m.call("outer").rax());
+    }
+
+    @Test
+    void testInstructionLongerThan15Bytes_raisesGp() {
+        // 14 x 66 prefix + 90 (nop): 15 bytes is fine; 15 x 66 + 90 is 16 bytes: #GP(0)
+        int[] ok = new int[16];
+        int[] bad = new int[17];
+        java.util.Arrays.fill(ok, 0x66);
+        java.util.Arrays.fill(bad, 0x66);
+        ok[14] = 0x90;
+        ok[15] = 0xc3;
+        bad[15] = 0x90;
+        bad[16] = 0xc3;
+        img.function("ok15", ok);
+        img.function("bad16", bad);
+        Machine m = load();
+        assertEquals(2, m.call("ok15").instructions());
+        GuestOops o = assertThrows(GuestOops.class, () -> m.call("bad16"));
+        assertEquals(Trap.GP, o.trap().vector());
+        assertEquals(0, o.trap().errorCode());
+    }
 }
