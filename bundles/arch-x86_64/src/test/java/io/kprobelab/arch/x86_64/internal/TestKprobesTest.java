@@ -38,7 +38,8 @@ class TestKprobesTest {
     private final List<String> failures = new ArrayList<>();
 
     private void init(Generation g) throws Exception {
-        machine = Machines.bare(TargetImage.get());
+        machine = Machines.create(1, 32);
+        machine.loadBare(TargetImage.get());
         X86Kprobes arch = new X86Kprobes();
         core = new KprobesService(machine, arch, g, true);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);

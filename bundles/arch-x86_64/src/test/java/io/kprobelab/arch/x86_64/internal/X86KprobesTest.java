@@ -34,7 +34,8 @@ class X86KprobesTest {
     KprobesService core;
 
     void boot(Generation g) throws Exception {
-        machine = Machines.bare(TargetImage.get());
+        machine = Machines.create(1, 32);
+        machine.loadBare(TargetImage.get());
         arch = new X86Kprobes();
         core = new KprobesService(machine, arch, g, true);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
