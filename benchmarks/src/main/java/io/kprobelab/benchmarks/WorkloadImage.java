@@ -27,12 +27,12 @@ public final class WorkloadImage {
             "-fno-stack-protector", "-Wl,-Ttext-segment=0xffffffff81000000", "-Wl,-e,_start",
             "-Wl,--build-id=none", "-Wall", "-Werror");
 
-    private static final String[] SOURCES = {"workloads.c", "workloads_main.c"};
+    private static final String[] SOURCES = {"workloads.c", "workloads_main.c", "probes.c"};
 
     private WorkloadImage() {
     }
 
-    private static final String[] OUTPUTS = {"workloads.elf", "workloads-native", "gcc.log"};
+    private static final String[] OUTPUTS = {"workloads.elf", "workloads-native", "probes.elf", "gcc.log"};
 
     /**
      * Where sources and outputs go: {@code kprobelab.build.dir} (the tests), or a temporary
@@ -81,6 +81,28 @@ public final class WorkloadImage {
             List<String> cmd = new ArrayList<>(List.of("gcc"));
             cmd.addAll(GUEST_FLAGS);
             cmd.addAll(List.of(dir.resolve("workloads.c").toString(), "-o", elf.toString()));
+            gcc(cmd, dir);
+            return ElfImage.read(elf);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ElfException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compiles the probe targets ({@code probes.c}) like the guest kernel: frame pointers kept and
+     * no {@code endbr64}, so a function starts with {@code push rbp} as in 2005.
+     */
+    public static ElfImage buildProbeTargets() {
+        try {
+            Path dir = workDir();
+            extractSources(dir);
+            Path elf = dir.resolve("probes.elf");
+            List<String> cmd = new ArrayList<>(List.of("gcc"));
+            cmd.addAll(GUEST_FLAGS);
+            cmd.addAll(List.of("-fno-omit-frame-pointer", "-fcf-protection=none",
+                    dir.resolve("probes.c").toString(), "-o", elf.toString()));
             gcc(cmd, dir);
             return ElfImage.read(elf);
         } catch (IOException e) {
