@@ -284,4 +284,60 @@ final class AluOps {
             apply(c, kind, size, a, b, cin);
         }
     }
+
+    /** INC DEC NOT NEG of a 32/64-bit register. */
+    static final class UnaryR extends Op {
+        final int kind, size, reg;
+        final long mask;
+
+        UnaryR(int kind, int size, int reg) {
+            this.kind = kind;
+            this.size = size;
+            this.reg = reg;
+            this.mask = Cpu.mask(size);
+        }
+
+        @Override
+        int flagEffects() {
+            return kind == NEG ? WRITES_ALL : kind == NOT ? 0 : READS;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long[] r = c.r;
+            long a = r[reg] & mask;
+            switch (kind) {
+                case INC: {
+                    long res = a + 1;
+                    r[reg] = res & mask;
+                    if (!flagsDead) {
+                        long cf = c.getCF();
+                        c.lazy(Cpu.L_INC, size, a, 1, res);
+                        c.lzC = cf;
+                    }
+                    return;
+                }
+                case DEC: {
+                    long res = a - 1;
+                    r[reg] = res & mask;
+                    if (!flagsDead) {
+                        long cf = c.getCF();
+                        c.lazy(Cpu.L_DEC, size, a, 1, res);
+                        c.lzC = cf;
+                    }
+                    return;
+                }
+                case NOT:
+                    r[reg] = ~a & mask;
+                    return;
+                default: {
+                    long res = -a;
+                    r[reg] = res & mask;
+                    if (!flagsDead) {
+                        c.lazy(Cpu.L_SUB, size, 0, a, res);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -59,9 +59,9 @@ final class BitOps {
                 } else {
                     c.setReg(size, dst.reg, nv);
                 }
-            } else if (!mem && size == 4) {
-                // BT does not write its destination; no zero-extension.
             }
+            // BT does not write its destination (no zero-extension); OF SF AF PF are undefined and
+            // kept, as AMD Zen does.
             c.setArith(Cpu.CF, cf);
         }
     }

@@ -321,7 +321,10 @@ public final class MachineImpl implements Machine {
             }
             c.r[4] = sp;
             c.rip = address;
-            c.cpl = 0;
+            if (c.cpl != 0) {
+                c.cpl = 0;
+                c.flushTlb(); // translations (and block stamps) were made for another privilege level
+            }
             c.setRflags(2);
             long before = c.retired;
             long t0 = System.nanoTime();
@@ -336,7 +339,10 @@ public final class MachineImpl implements Machine {
                 System.arraycopy(savedR, 0, c.r, 0, 16);
                 c.rip = savedRip;
                 c.setRflags(savedFlags);
-                c.cpl = savedCpl;
+                if (c.cpl != savedCpl) {
+                    c.cpl = savedCpl;
+                    c.flushTlb();
+                }
             }
         }
     }

@@ -164,28 +164,6 @@ final class SystemOps {
         }
     }
 
-    /** A fault raised by decoding itself (e.g. #GP for a privileged instruction in ring 3). */
-    static final class Privileged extends Op {
-        final Op inner;
-
-        Privileged(Op inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        void exec(Cpu c) {
-            if (c.cpl != 0) {
-                throw c.gp(0);
-            }
-            inner.exec(c);
-        }
-
-        @Override
-        boolean endsBlock() {
-            return true;
-        }
-    }
-
     static final class Hlt extends Op {
         @Override
         void exec(Cpu c) {

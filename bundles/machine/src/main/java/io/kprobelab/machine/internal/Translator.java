@@ -409,8 +409,8 @@ final class Translator {
                 }
             case 0xff:
                 switch (in.reg() & 7) {
-                    case 0: return new AluOps.Unary(AluOps.INC, v, rm(in, v));
-                    case 1: return new AluOps.Unary(AluOps.DEC, v, rm(in, v));
+                    case 0: return unary(AluOps.INC, v, rm(in, v));
+                    case 1: return unary(AluOps.DEC, v, rm(in, v));
                     // Near indirect branches are always 64-bit in long mode (SDM Vol. 2A CALL/JMP: the
                     // operand size is forced); PUSH r/m is 64-bit unless 66 makes it 16.
                     case 2: return new BranchOps.CallInd(rm(in, 8));
@@ -424,6 +424,13 @@ final class Translator {
             default:
                 return null;
         }
+    }
+
+    private static Op unary(int kind, int size, Opnd dst) {
+        if (size >= 4 && dst.kind == Opnd.REG) {
+            return new AluOps.UnaryR(kind, size, dst.reg);
+        }
+        return new AluOps.Unary(kind, size, dst);
     }
 
     private static Op imul(int size, int dst, Opnd src, boolean hasImm, long imm) {
@@ -454,8 +461,8 @@ final class Translator {
         int ext = in.reg() & 7;
         switch (ext) {
             case 0: case 1: return alu(AluOps.TEST, size, rm(in, size), Opnd.imm(in.imm()));
-            case 2: return new AluOps.Unary(AluOps.NOT, size, rm(in, size));
-            case 3: return new AluOps.Unary(AluOps.NEG, size, rm(in, size));
+            case 2: return unary(AluOps.NOT, size, rm(in, size));
+            case 3: return unary(AluOps.NEG, size, rm(in, size));
             default: return new MulDivOps.Group3(ext, size, rm(in, size));
         }
     }

@@ -352,4 +352,28 @@ class TrapTest {
         assertEquals(Trap.GP, o.trap().vector());
         assertEquals(0, o.trap().errorCode());
     }
+
+    @Test
+    void testSingleStep_takenBranchReportsTargetAndFaultPreemptsTheStep() throws Exception {
+        //  0: eb 02        jmp +2          -> #DB with RIP 4
+        //  2: 0f 0b        ud2 (skipped)
+        //  4: 48 8b 07     mov rax, [rdi]  -> #PF (no #DB for a faulting instruction)
+        //  7: c3           ret
+        long f = img.function("stepjmp", 0xeb, 0x02, 0x0f, 0x0b, 0x48, 0x8b, 0x07, 0xc3);
+        Machine m = load();
+        MachineImpl mi = (MachineImpl) m;
+        List<String> seen = new ArrayList<>();
+        m.setTrapSink((cpu, t) -> {
+            seen.add(t.name() + "@" + Long.toHexString(cpu.regs().ip() - f));
+            return t.vector() == Trap.DB;
+        });
+        Cpu c = mi.vcpuImpl(0).cpu;
+        c.rip = f;
+        c.r[7] = 0x10; // unmapped
+        c.setRflags(2 | Cpu.TF);
+        GuestOops o = assertThrows(GuestOops.class, () -> mi.runUntilHalt(0, -1));
+        assertEquals(Trap.PF, o.trap().vector());
+        assertEquals(List.of("#DB@4", "#PF@4"), seen);
+        assertEquals(1, m.trapCount(Trap.DB));
+    }
 }
