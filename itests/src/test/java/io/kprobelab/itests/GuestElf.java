@@ -19,6 +19,11 @@ public final class GuestElf {
             "long add3(long a, long b, long c) { return a + b + c; }",
             "long sum_squares(long n) { long s = 0; for (long i = 1; i <= n; i++) s += i * i; return s; }",
             "long bp_add1(long x) { __asm__ volatile(\"int3\"); return x + 1; }",
+            // the kprobes tests' target, and a caller the compiler can neither inline it into
+            // (a volatile pointer) nor tail-call it from (the barrier after the call)
+            "long kprobe_target(long v) { return v / 3; }",
+            "long (*volatile kprobe_target_ptr)(long) = kprobe_target;",
+            "long kprobe_caller(long v) { long r = kprobe_target_ptr(v); __asm__ volatile(\"\" ::: \"memory\"); return r; }",
             "");
 
     /** Instructions retired by {@code add3}: add, lea, ret (objdump -d). */

@@ -197,6 +197,28 @@ class LauncherIT {
     }
 
     @Test
+    void kprobeSession_generation2613_threeTrapsPerCall_badDefinitionFailsWithTheCaret() throws Exception {
+        Run r = kprobelab("--elf", elf.toString(), "--generation", "2.6.13",
+                "-c", "kprobe:add 'p:myprobe kprobe_target %di'",
+                "-c", "kprobe:add 'r:myretprobe kprobe_target $retval'",
+                "-c", "kprobe:enable myprobe", "-c", "kprobe:enable myretprobe",
+                "-c", "machine:call kprobe_caller 30", "-c", "kprobe:profile", "-c", "machine:traps",
+                "-c", "kprobe:add 'p:bad kprobe_target+1'", "-c", "kprobe:events");
+        assertEquals(1, r.exit(), r.toString());
+        String[] lines = r.out().split("\n");
+        assertEquals(5, lines.length, r.toString()); // nothing after the failed kprobe:add
+        assertTrue(lines[0].matches("rax=0xa insns=\\d+ ns=\\d+"), r.toString());
+        assertEquals("  myprobe                                                    1               0", lines[1]);
+        assertEquals("  myretprobe                                                 1               0", lines[2]);
+        // 2.6.13: the trampoline's #BP is not followed by a single-step
+        assertEquals("1 #DB 1", lines[3], r.toString());
+        assertEquals("3 #BP 2", lines[4], r.toString());
+        assertTrue(r.err().contains("kprobelab: error: Probe point is not an instruction boundary\n"
+                + "  Command: p:bad kprobe_target+1\n"
+                + "                 ^\n"), r.toString());
+    }
+
+    @Test
     void help_printsUsage_exitZero() throws Exception {
         Run r = kprobelab("--help");
         assertEquals(0, r.exit(), r.toString());

@@ -86,13 +86,17 @@ final class CommandRunner implements AutoCloseable {
         }
     }
 
-    /** The one-line message of a failed command; the exception's type when it has no message. */
+    /**
+     * The message of a failed command, whole: some are several lines (kprobe:add's error_log
+     * entry, whose caret line must stay under its command); the exception's type when it has
+     * no message.
+     */
     static String message(Throwable t) {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             return t.getClass().getName();
         }
-        return m.lines().findFirst().orElse(m);
+        return m.stripTrailing();
     }
 
     @Override

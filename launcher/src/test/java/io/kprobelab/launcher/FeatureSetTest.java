@@ -50,6 +50,9 @@ class FeatureSetTest {
         List<String> order = artifacts(specs);
         assertTrue(order.indexOf("org.apache.felix.fileinstall") < order.indexOf("machine"), order.toString());
         assertTrue(order.indexOf("machine") < order.indexOf("traps"), order.toString());
+        // the kprobes core and its arch hook into the die chain the traps bundle runs
+        assertTrue(order.indexOf("traps") < order.indexOf("kprobes"), order.toString());
+        assertTrue(order.indexOf("traps") < order.indexOf("arch-x86_64"), order.toString());
         assertEquals("shell", order.get(order.size() - 1));
     }
 

@@ -1,0 +1,238 @@
+package io.kprobelab.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.kprobelab.kprobes.Errno;
+import io.kprobelab.kprobes.KprobeException;
+import io.kprobelab.kprobes.KprobeRegistry;
+import io.kprobelab.kprobes.events.ProbeEvents;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The kprobe:* commands over the packaged kprobes core and x86-64 arch, on a gcc-built bare ELF:
+ * a scripted session as a user types it, asserting every view's exact output.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KprobeShellIT {
+
+    @Inject
+    private CommandProcessor processor;
+
+    // Injected so the session starts only once the core and the tracefs surface are up.
+    @Inject
+    private KprobeRegistry registry;
+
+    @Inject
+    private ProbeEvents events;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        Path elf = GuestElf.build();
+        return options(
+                junitBundles(),
+                cleanCaches(),
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                frameworkProperty("kprobelab.elf").value(elf.toString()),
+                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
+                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
+                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.12"),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"),
+                reactorBundle("x86"), reactorBundle("machine"), reactorBundle("traps"),
+                reactorBundle("kprobes"), reactorBundle("arch-x86_64"), reactorBundle("shell"));
+    }
+
+    private static Option reactorBundle(String module) {
+        String path = System.getProperty("kprobelab." + module + ".jar");
+        if (path == null) {
+            throw new IllegalStateException("kprobelab." + module + ".jar is not set: run through Maven (failsafe)");
+        }
+        return bundle("reference:" + new File(path).toURI());
+    }
+
+    /** Runs a command as a user would; its output then its printed result (empty when null). */
+    private String shell(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        try {
+            Object result = session.execute(command);
+            String formatted = result == null ? "" : session.format(result, Converter.INSPECT).toString();
+            return out.toString(StandardCharsets.UTF_8) + formatted;
+        } finally {
+            session.close();
+        }
+    }
+
+    /** Leaves no event behind, and the default generation, whatever a test did. */
+    @After
+    public void cleanUp() throws Exception {
+        for (String e : events.names()) {
+            events.disable(e);
+            events.remove(e);
+        }
+        registry.setEnabled(true);
+        shell("kprobe:generation 2005");
+    }
+
+    @Test
+    public void scriptedSession_everyViewExact_2005() throws Exception {
+        assertEquals("2005", shell("kprobe:generation"));
+        assertEquals("", shell("kprobe:add 'p:myprobe kprobe_target %di'"));
+        // single quotes keep $retval from Gogo's variable expansion
+        assertEquals("", shell("kprobe:add 'r:myretprobe kprobe_target $retval'"));
+        // r10: a kretprobe's maxactive as register_kretprobe set it, max(10, 2 * 1 vCPU)
+        assertEquals("p:kprobes/myprobe kprobe_target arg1=%di\n"
+                + "r10:kprobes/myretprobe kprobe_target arg1=$retval", shell("kprobe:events"));
+        assertEquals("", shell("kprobe:enable myprobe"));
+        assertEquals("", shell("kprobe:enable myretprobe"));
+        shell("machine:traps --reset");
+
+        String call = shell("machine:call kprobe_caller 30");
+        assertTrue(call, call.matches("rax=0xa insns=\\d+ ns=\\d+"));
+
+        assertEquals("  myprobe                                                    1               0\n"
+                + "  myretprobe                                                 1               0", shell("kprobe:profile"));
+        // kprobes/list: the aggregated probe's children, the later one first (list_add_rcu)
+        String addr = shell("machine:syms kprobe_target").split(" ")[0];
+        assertEquals(addr + "  r  kprobe_target+0x0    \n" + addr + "  k  kprobe_target+0x0    ", shell("kprobe:list"));
+        // bare mode: the implicit task is <idle>-0 with interrupts off; the timestamp is the
+        // vCPU's virtual time (retired instructions as ns), a few dozen since boot here
+        assertEquals(String.join("\n",
+                "# tracer: nop",
+                "#",
+                "# entries-in-buffer/entries-written: 2/2   #P:1",
+                "#",
+                "#                                _-----=> irqs-off/BH-disabled",
+                "#                               / _----=> need-resched",
+                "#                              | / _---=> hardirq/softirq",
+                "#                              || / _--=> preempt-depth",
+                "#                              ||| / _-=> migrate-disable",
+                "#                              |||| /     delay",
+                "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION",
+                "#              | |         |   |||||     |         |",
+                "          <idle>-0       [000] d....     0.000000: myprobe: (kprobe_target+0x0/0x20) arg1=0x1e",
+                "          <idle>-0       [000] d....     0.000000: myretprobe: "
+                        + "(kprobe_caller+0xd/0x1f80 <- kprobe_target) arg1=0xa"),
+                shell("kprobe:trace"));
+        // 2005: entry #BP (both probes share it) + #DB after the displaced instruction,
+        // trampoline #BP + #DB after its nop
+        assertEquals("1 #DB 2\n3 #BP 2", shell("machine:traps"));
+
+        String before = shell("kprobe:events");
+        try {
+            shell("kprobe:add 'p:bad kprobe_target+1'");
+            fail("a probe inside an instruction was accepted");
+        } catch (IllegalArgumentException e) {
+            assertEquals("error: Probe point is not an instruction boundary\n"
+                    + "  Command: p:bad kprobe_target+1\n"
+                    + "                 ^", e.getMessage());
+        }
+        assertEquals(before, shell("kprobe:events"));
+
+        try {
+            shell("kprobe:generation 2.6.13");
+            fail("switched generation with probes registered");
+        } catch (KprobeException e) {
+            assertEquals(Errno.EBUSY, e.errno());
+            assertEquals("EBUSY: cannot switch to generation 2.6.13 while 2 probe(s) are registered", e.getMessage());
+        }
+
+        assertEquals("", shell("kprobe:disable myprobe"));
+        assertEquals("", shell("kprobe:remove myprobe"));
+        try {
+            shell("kprobe:remove myretprobe");
+            fail("removed an enabled event");
+        } catch (IllegalStateException e) {
+            assertEquals("EBUSY: kprobes/myretprobe is enabled", e.getMessage());
+        }
+        assertEquals("r10:kprobes/myretprobe kprobe_target arg1=$retval", shell("kprobe:events"));
+        assertEquals(addr + "  r  kprobe_target+0x0    ", shell("kprobe:list"));
+    }
+
+    @Test
+    public void generation2613_threeTrapsPerCall_sameResults() throws Exception {
+        assertEquals("", shell("kprobe:generation 2.6.13"));
+        assertEquals("2.6.13", shell("kprobe:generation"));
+        shell("kprobe:add 'p:myprobe kprobe_target %di'");
+        shell("kprobe:add 'r:myretprobe kprobe_target $retval'");
+        shell("kprobe:enable myprobe");
+        shell("kprobe:enable myretprobe");
+        shell("machine:traps --reset");
+        String call = shell("machine:call kprobe_caller 30");
+        assertTrue(call, call.matches("rax=0xa insns=\\d+ ns=\\d+"));
+        // the trampoline handler sets RIP itself: no #DB after the trampoline
+        assertEquals("1 #DB 1\n3 #BP 2", shell("machine:traps"));
+        assertTrue(shell("kprobe:trace"), shell("kprobe:trace").endsWith(
+                "myretprobe: (kprobe_caller+0xd/0x1f80 <- kprobe_target) arg1=0xa"));
+    }
+
+    @Test
+    public void globalSwitch_disarmsEveryProbe_keepsEachOnesState() throws Exception {
+        shell("kprobe:add 'p:myprobe kprobe_target %di'");
+        shell("kprobe:enable myprobe");
+        assertEquals("1", shell("kprobe:enabled"));
+        assertEquals("", shell("kprobe:disable"));
+        assertEquals("0", shell("kprobe:enabled"));
+        shell("kprobe:clear");
+        shell("machine:traps --reset");
+        shell("machine:call kprobe_caller 30");
+        assertEquals("", shell("machine:traps"));
+        assertEquals("  myprobe                                                    0               0", shell("kprobe:profile"));
+        assertEquals("", shell("kprobe:enable"));
+        assertEquals("1", shell("kprobe:enabled"));
+        shell("machine:call kprobe_caller 30");
+        assertEquals("  myprobe                                                    1               0", shell("kprobe:profile"));
+        // the follow mode consumes what the call traced
+        String piped = shell("kprobe:pipe --timeout 300");
+        assertTrue(piped, piped.matches("(?s) +<idle>-0 +\\[000\\] d\\.\\.\\.\\. +\\d+\\.\\d{6}: myprobe: "
+                + "\\(kprobe_target\\+0x0/0x20\\) arg1=0x1e\n"));
+        assertTrue(shell("kprobe:trace").contains("entries-in-buffer/entries-written: 0/"));
+    }
+
+    @Test
+    public void blacklist_namesTheTrampolineAndTheSlots() throws Exception {
+        String bl = shell("kprobe:blacklist");
+        assertTrue(bl, bl.matches("(?s).*0x[0-9a-f]{16}-0x[0-9a-f]{16}\tkretprobe_trampoline.*"));
+        assertTrue(bl, bl.contains("\tkprobe_insn_page"));
+    }
+
+    @Test
+    public void help_describesTheCommands_andHowToQuote() throws Exception {
+        String help = shell("help kprobe:add");
+        assertNotNull(help);
+        assertTrue(help, help.contains("kprobe_events"));
+        assertTrue(help, help.contains("single quotes"));
+        assertTrue(shell("help kprobe:pipe"), shell("help kprobe:pipe").contains("--timeout"));
+    }
+}
