@@ -4,28 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.kprobelab.kprobes.Errno;
 import io.kprobelab.kprobes.KprobeException;
 import io.kprobelab.kprobes.KprobeRegistry;
 import io.kprobelab.kprobes.events.ProbeEvents;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -55,43 +41,12 @@ public class KprobeShellIT {
 
     @Configuration
     public Option[] config() throws Exception {
-        Path elf = GuestElf.build();
-        return options(
-                junitBundles(),
-                cleanCaches(),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
-                frameworkProperty("kprobelab.elf").value(elf.toString()),
-                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
-                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
-                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.12"),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"),
-                reactorBundle("x86"), reactorBundle("machine"), reactorBundle("traps"),
-                reactorBundle("kprobes"), reactorBundle("arch-x86_64"), reactorBundle("shell"));
-    }
-
-    private static Option reactorBundle(String module) {
-        String path = System.getProperty("kprobelab." + module + ".jar");
-        if (path == null) {
-            throw new IllegalStateException("kprobelab." + module + ".jar is not set: run through Maven (failsafe)");
-        }
-        return bundle("reference:" + new File(path).toURI());
+        return options(RuntimeSupport.runtime(GuestElf.build()));
     }
 
     /** Runs a command as a user would; its output then its printed result (empty when null). */
     private String shell(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
-        try {
-            Object result = session.execute(command);
-            String formatted = result == null ? "" : session.format(result, Converter.INSPECT).toString();
-            return out.toString(StandardCharsets.UTF_8) + formatted;
-        } finally {
-            session.close();
-        }
+        return RuntimeSupport.run(processor, command, true);
     }
 
     /** Leaves no event behind, and the default generation, whatever a test did. */

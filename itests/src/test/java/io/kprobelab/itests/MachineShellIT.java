@@ -4,11 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
@@ -17,11 +12,6 @@ import io.kprobelab.machine.Machine;
 import io.kprobelab.machine.Trap;
 import io.kprobelab.traps.DieNotifier;
 import io.kprobelab.traps.NotifyResult;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -29,8 +19,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -62,31 +50,9 @@ public class MachineShellIT {
     public Option[] config() throws Exception {
         Path elf = GuestElf.build();
         return options(
-                junitBundles(),
-                cleanCaches(),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
-                frameworkProperty("kprobelab.elf").value(elf.toString()),
+                RuntimeSupport.runtime(elf),
                 // the test reads the expected kallsyms lines from nm
-                systemProperty("kprobelab.itest.elf").value(elf.toString()),
-                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
-                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
-                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.12"),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"),
-                reactorBundle("x86"), reactorBundle("machine"), reactorBundle("traps"),
-                // the shell's kprobe:* commands import the kprobes API; the arch is on the die chain
-                // too, and must leave int3s that are not its own to the test's notifier
-                reactorBundle("kprobes"), reactorBundle("arch-x86_64"), reactorBundle("shell"));
-    }
-
-    private static Option reactorBundle(String module) {
-        String path = System.getProperty("kprobelab." + module + ".jar");
-        if (path == null) {
-            throw new IllegalStateException("kprobelab." + module + ".jar is not set: run through Maven (failsafe)");
-        }
-        return bundle("reference:" + new File(path).toURI());
+                systemProperty("kprobelab.itest.elf").value(elf.toString()));
     }
 
     /** Runs a command as a user would, returning the printed result (empty when null). */
@@ -100,17 +66,7 @@ public class MachineShellIT {
     }
 
     private String run(String command, boolean withOutput) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            Object result = session.execute(command);
-            String formatted = result == null ? "" : session.format(result, Converter.INSPECT).toString();
-            return withOutput ? out.toString(StandardCharsets.UTF_8) + formatted : formatted;
-        } finally {
-            session.close();
-        }
+        return RuntimeSupport.run(processor, command, withOutput);
     }
 
     @Test
