@@ -34,8 +34,12 @@ class X86KprobesTest {
     KprobesService core;
 
     void boot(Generation g) throws Exception {
+        boot(g, "-O2");
+    }
+
+    void boot(Generation g, String opt) throws Exception {
         machine = Machines.create(1, 32);
-        machine.loadBare(TargetImage.get());
+        machine.loadBare(TargetImage.get(opt));
         arch = new X86Kprobes();
         core = new KprobesService(machine, arch, g, true);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
@@ -159,6 +163,50 @@ class X86KprobesTest {
 
     @ParameterizedTest
     @EnumSource(Generation.class)
+    void registeringWhileTheGuestRuns_goesThroughStopMachine_andNeverChangesAResult(Generation g) throws Exception {
+        boot(g);
+        long expected = machine.call("loop_sum", 2000).rax();
+        int original = machine.memory().readU8(addr("kprobe_target"));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread guest = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    long got = machine.call("loop_sum", 2000).rax();
+                    if (got != expected) {
+                        throw new AssertionError("loop_sum gave " + got + ", expected " + expected);
+                    }
+                    runs.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "guest-caller");
+        guest.start();
+        long[] hits = {0};
+        for (int i = 0; i < 200 && failure.get() == null; i++) {
+            Kprobe kp = core.registerKprobe(KprobeSpec.at("kprobe_target").preHandler((p, r) -> { hits[0]++; return 0; }));
+            Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("kprobe_target").maxactive(4));
+            Thread.onSpinWait();
+            core.unregisterKretprobe(rp);
+            core.unregisterKprobe(kp);
+        }
+        while (runs.get() < 3 && failure.get() == null) {
+            Thread.sleep(1);
+        }
+        stop.set(true);
+        guest.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(expected, machine.call("loop_sum", 2000).rax());
+        assertEquals(0, core.instancesInFlight());
+        assertEquals(original, machine.memory().readU8(addr("kprobe_target")), "kprobe_target's first byte not restored");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
     void kretprobe_recursion_isLifo_andMaxactiveExhaustionCountsMisses(Generation g) throws Exception {
         boot(g);
         List<Long> rets = new ArrayList<>();
@@ -173,10 +221,16 @@ class X86KprobesTest {
         assertEquals(9, small.nmissed()); // 11 calls, 2 hooked
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> generationsAndLevels() {
+        return java.util.stream.Stream.of(Generation.values()).flatMap(g -> java.util.stream.Stream.of("-O0", "-O2", "-Os")
+                .map(o -> org.junit.jupiter.params.provider.Arguments.of(g, o)));
+    }
+
     @ParameterizedTest
-    @EnumSource(Generation.class)
-    void boundarySweep_everyInstructionProbed_resultsUnchanged_nonBoundariesRefused(Generation g) throws Exception {
-        boot(g);
+    @org.junit.jupiter.params.provider.MethodSource("generationsAndLevels")
+    void boundarySweep_everyInstructionProbed_resultsUnchanged_nonBoundariesRefused(Generation g, String opt)
+            throws Exception {
+        boot(g, opt);
         long x = 37;
         long expected = machine.call("driver", x).rax();
         byte[] before;
@@ -191,7 +245,7 @@ class X86KprobesTest {
                 int[] hits = {0};
                 Kprobe kp = core.registerKprobe(KprobeSpec.at(fn, off).preHandler((p, r) -> { hits[0]++; return 0; }));
                 long got = machine.call("driver", x).rax();
-                assertEquals(expected, got, fn + "+0x" + Integer.toHexString(off) + " changed the result");
+                assertEquals(expected, got, opt + " " + fn + "+0x" + Integer.toHexString(off) + " changed the result");
                 totalHits += hits[0];
                 core.unregisterKprobe(kp);
                 for (int k = 1; k < insn.length(); k++) {
