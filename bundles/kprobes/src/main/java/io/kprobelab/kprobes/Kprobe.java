@@ -29,6 +29,12 @@ public interface Kprobe {
     /** Times the breakpoint was hit and the handlers ran. */
     long hits();
 
+    /**
+     * Traps with {@code vector} (3 = #BP, 1 = #DB) taken at this probe's address while it was
+     * registered: the cost the probe adds, in interruptions. Probes sharing an address share them.
+     */
+    long trapCount(int vector);
+
     /** Temporarily disarmed ({@code KPROBE_FLAG_DISABLED}). */
     boolean isDisabled();
 

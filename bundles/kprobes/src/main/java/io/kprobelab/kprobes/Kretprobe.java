@@ -22,4 +22,10 @@ public interface Kretprobe {
 
     /** Instances currently in flight (hooked returns not yet taken). */
     int inFlight();
+
+    /**
+     * Traps with {@code vector} this kretprobe caused: those at its entry probe plus those its
+     * hooked returns took at the trampoline. In the 2005 design a call costs two #BP and two #DB.
+     */
+    long trapCount(int vector);
 }

@@ -22,6 +22,12 @@ final class KprobeImpl implements Kprobe {
     volatile boolean gone;
     volatile boolean registered = true;
     volatile String failure;
+    /** The probe point it belongs to while registered; its trap counts are this probe's. */
+    volatile ProbePointImpl site;
+    /** Trap counts of the site when this probe joined it, so earlier traps are not counted. */
+    private final long[] trapBase = new long[32];
+    /** Counts frozen at unregistration. */
+    private volatile long[] finalTraps;
 
     KprobeImpl(KprobeSpec spec, long addr, String symbol, long offset, KretprobeImpl kretprobe) {
         this.spec = spec;
@@ -52,6 +58,37 @@ final class KprobeImpl implements Kprobe {
     @Override public boolean isGone() { return gone; }
     @Override public boolean isRegistered() { return registered; }
     @Override public String failure() { return failure; }
+
+    /** Joins {@code p}: counts from now on. */
+    void attach(ProbePointImpl p) {
+        for (int v = 0; v < 32; v++) {
+            trapBase[v] = p.trapCount(v);
+        }
+        site = p;
+    }
+
+    /** Leaves its site: the counts stop. */
+    void detach() {
+        long[] f = new long[32];
+        for (int v = 0; v < 32; v++) {
+            f[v] = trapCount(v);
+        }
+        finalTraps = f;
+        site = null;
+    }
+
+    @Override
+    public long trapCount(int vector) {
+        if (vector < 0 || vector >= 32) {
+            return 0;
+        }
+        long[] f = finalTraps;
+        if (f != null) {
+            return f[vector];
+        }
+        ProbePointImpl p = site;
+        return p == null ? 0 : p.trapCount(vector) - trapBase[vector];
+    }
 
     @Override
     public String toString() {

@@ -419,6 +419,14 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     }
 
     @Override
+    public void countReturnTrap(RetprobeSlot r, int vector) {
+        KretprobeImpl owner = ((RetprobeSlotImpl) r).owner;
+        if (vector >= 0 && vector < 32) {
+            owner.returnTraps.incrementAndGet(vector);
+        }
+    }
+
+    @Override
     public void flushTask(long task) {
         instances.walk(task, ri -> {
             if (generation == Generation.G2005) {
@@ -522,12 +530,14 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 throw new KprobeException(Errno.EINVAL, describe(kp.addr) + " is used by the kprobes machinery");
             }
             site.addChild(kp);
+            kp.attach(site);
             userProbes.add(kp);
             syncArm(site);
             return;
         }
         site = new ProbePointImpl(kp.addr, guard);
         site.addChild(kp);
+        kp.attach(site);
         arch.prepareKprobe(site);
         userProbes.add(kp);
         install(site);
@@ -541,6 +551,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
             return;
         }
         site.removeChild(kp);
+        kp.detach();
         if (site.children().length == 0) {
             uninstall(site);
         } else {

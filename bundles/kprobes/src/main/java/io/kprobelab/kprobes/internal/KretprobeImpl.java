@@ -14,6 +14,8 @@ final class KretprobeImpl implements Kretprobe {
     final KretprobeSpec spec;
     final int maxactive;
     final AtomicLong nmissed = new AtomicLong();
+    /** Traps its hooked returns took at the trampoline, by vector. */
+    final java.util.concurrent.atomic.AtomicLongArray returnTraps = new java.util.concurrent.atomic.AtomicLongArray(32);
     /** The entry probe; set right after construction. */
     KprobeImpl kp;
     private final RetprobeSlotImpl[] free;
@@ -70,6 +72,11 @@ final class KretprobeImpl implements Kretprobe {
     @Override public int maxactive() { return maxactive; }
     @Override public long nmissed() { return nmissed.get(); }
     @Override public synchronized int inFlight() { return inFlight; }
+
+    @Override
+    public long trapCount(int vector) {
+        return vector < 0 || vector >= 32 ? 0 : kp.trapCount(vector) + returnTraps.get(vector);
+    }
 
     @Override
     public String toString() {

@@ -24,6 +24,8 @@ final class ProbePointImpl implements ProbePoint {
     private volatile Object archData;
     /** Whether the breakpoint is currently planted; changed only inside stop-machine. */
     volatile boolean armed;
+    /** Traps taken here, by vector (0..31: the exception vectors). */
+    final java.util.concurrent.atomic.AtomicLongArray traps = new java.util.concurrent.atomic.AtomicLongArray(32);
 
     /** Calls handlers and turns a throwing one into a shut-off probe. */
     interface HandlerGuard {
@@ -134,6 +136,17 @@ final class ProbePointImpl implements ProbePoint {
         for (KprobeImpl kp : children) {
             kp.nmissed.incrementAndGet();
         }
+    }
+
+    @Override
+    public void countTrap(int vector) {
+        if (vector >= 0 && vector < 32) {
+            traps.incrementAndGet(vector);
+        }
+    }
+
+    long trapCount(int vector) {
+        return vector >= 0 && vector < 32 ? traps.get(vector) : 0;
     }
 
     @Override

@@ -59,6 +59,9 @@ public interface KprobesCore {
      */
     void recycleKretprobeInstance(RetprobeSlot ri);
 
+    /** Counts a trap the return of {@code ri}'s call caused (at the trampoline) against its kretprobe. */
+    void countReturnTrap(RetprobeSlot ri, int vector);
+
     /**
      * {@code kprobe_flush_task}: recycles every instance of a task that is exiting. In the 2005
      * design the saved return addresses are first written back to their stack slots.

@@ -42,4 +42,7 @@ public interface ProbePoint {
 
     /** Counts a hit that ran no handler because another probe was active ({@code kprobes_inc_nmissed_count}). */
     void incMissed();
+
+    /** Counts a trap (#BP, #DB, ...) this probe point caused, for per-probe accounting. */
+    void countTrap(int vector);
 }

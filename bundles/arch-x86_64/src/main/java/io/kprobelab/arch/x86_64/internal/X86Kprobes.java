@@ -378,6 +378,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             KprobesCore c = core;
             c.walkKretprobeInstances(tasks.fromStack(machine.memory(), sara), ri -> {
                 if (ri.stackAddr() == sara) {
+                    c.countReturnTrap(ri, Trap.BP);
                     // Handlers see where the function really returns (kernels since 5.15).
                     regs.setIp(ri.retAddr());
                     c.callKretprobeHandler(ri, regs);
@@ -393,6 +394,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             KprobesCore c = core;
             c.walkKretprobeInstances(tasks.fromStack(machine.memory(), sara), ri -> {
                 if (ri.stackAddr() == sara) {
+                    c.countReturnTrap(ri, Trap.DB);
                     regs.setIp(ri.retAddr());
                     c.recycleKretprobeInstance(ri);
                 }
@@ -429,6 +431,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             }
             orig[0] = 0;
             c.walkKretprobeInstances(task, ri -> {
+                c.countReturnTrap(ri, Trap.BP);
                 c.callKretprobeHandler(ri, regs);
                 long ra = ri.retAddr();
                 c.recycleKretprobeInstance(ri);
@@ -535,6 +538,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
                 return false;
             }
             // reenter_kprobe: count a miss and step it without its handlers.
+            p.countTrap(Trap.BP);
             c.savePrevious();
             setCurrent(c, p, regs);
             p.incMissed();
@@ -554,6 +558,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             }
             return false;
         }
+        p.countTrap(Trap.BP);
         setCurrent(c, p, regs);
         if (p.runPreHandlers(regs) != 0) {
             c.reset(); // the handler changed RIP itself
@@ -588,6 +593,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
         PtRegs regs = cpu.regs();
         ProbePoint p = c.current;
+        p.countTrap(Trap.DB);
         boolean trampolineStep = p == trampolineProbe && generation == Generation.G2005;
         if (!trampolineStep) {
             resumeExecution(cpu.memory(), p, regs, c);

@@ -88,6 +88,11 @@ class X86KprobesTest {
         assertEquals(98 / 3, rets.get(14));
         assertEquals(2L * n, machine.trapCount(Trap.BP));
         assertEquals(g == Generation.G2005 ? 2L * n : n, machine.trapCount(Trap.DB));
+        // Per probe too: the four (or three) interruptions of each call are this kretprobe's.
+        assertEquals(2L * n, rp.trapCount(Trap.BP));
+        assertEquals(g == Generation.G2005 ? 2L * n : n, rp.trapCount(Trap.DB));
+        assertEquals(n, rp.kp().trapCount(Trap.BP));
+        assertEquals(n, rp.kp().trapCount(Trap.DB));
         assertEquals(0, rp.inFlight());
         assertEquals(0, rp.nmissed());
     }
