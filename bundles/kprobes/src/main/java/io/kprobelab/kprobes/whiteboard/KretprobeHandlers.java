@@ -1,5 +1,6 @@
 package io.kprobelab.kprobes.whiteboard;
 
+import io.kprobelab.kprobes.Kretprobe;
 import io.kprobelab.kprobes.KretprobeHandler;
 import io.kprobelab.kprobes.KretprobeInstance;
 import io.kprobelab.machine.PtRegs;
@@ -25,6 +26,20 @@ public interface KretprobeHandlers extends KretprobeHandler {
 
     /** Runs when the function returns; RAX holds the return value. */
     void onReturn(KretprobeInstance ri, PtRegs regs);
+
+    /**
+     * The kretprobe was registered for this service (a module's {@code register_kretprobe}
+     * returned): e.g. to log where it was planted.
+     */
+    default void planted(Kretprobe rp) {
+    }
+
+    /**
+     * The kretprobe was unregistered because this service went away (the module's exit): its
+     * counters, such as {@link Kretprobe#nmissed()}, are final.
+     */
+    default void removed(Kretprobe rp) {
+    }
 
     /** The return handler, as a plain {@link KretprobeHandler}: calls {@link #onReturn}. */
     @Override

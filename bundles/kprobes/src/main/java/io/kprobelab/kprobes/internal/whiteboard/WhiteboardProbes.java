@@ -85,7 +85,11 @@ public final class WhiteboardProbes {
             if (handler instanceof KretprobeHandlers both) {
                 spec = spec.entryHandler(both::onEntry);
             }
-            live.put(key, registry.registerKretprobe(spec));
+            Kretprobe rp = registry.registerKretprobe(spec);
+            live.put(key, rp);
+            if (handler instanceof KretprobeHandlers both) {
+                notify(owner, () -> both.planted(rp));
+            }
             return true;
         } catch (KprobeException | IllegalArgumentException e) {
             errors.accept(owner + ": cannot register kretprobe" + where(props) + ": " + e.getMessage());
@@ -114,8 +118,20 @@ public final class WhiteboardProbes {
     private void unregister(Object p) {
         if (p instanceof Kretprobe rp) {
             registry.unregisterKretprobe(rp);
+            if (rp.spec().handler() instanceof KretprobeHandlers both) {
+                notify(rp.kp().spec().owner(), () -> both.removed(rp));
+            }
         } else if (p instanceof Kprobe kp) {
             registry.unregisterKprobe(kp);
+        }
+    }
+
+    /** Runs a module's lifecycle callback; one that throws is reported, never propagated. */
+    private void notify(String owner, Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            errors.accept(owner + ": kretprobe lifecycle callback threw " + e);
         }
     }
 

@@ -135,4 +135,31 @@ class WhiteboardProbesTest {
         assertEquals(2, core.list().size());
         assertTrue(core.getKprobe(MKDIR) != null && core.getKprobe(MKDIR + 1) != null);
     }
+
+    @Test
+    void kretprobeHandlers_arePlantedAndRemoved_withTheLiveKretprobe() {
+        List<String> seen = new ArrayList<>();
+        KretprobeHandlers h = new KretprobeHandlers() {
+            @Override
+            public void onReturn(KretprobeInstance ri, PtRegs regs) {
+            }
+
+            @Override
+            public void planted(io.kprobelab.kprobes.Kretprobe rp) {
+                seen.add("planted " + rp.kp().symbolName() + " maxactive " + rp.maxactive());
+            }
+
+            @Override
+            public void removed(io.kprobelab.kprobes.Kretprobe rp) {
+                seen.add("removed registered=" + rp.kp().isRegistered() + " nmissed " + rp.nmissed());
+                throw new IllegalStateException("a module bug");
+            }
+        };
+        assertTrue(wb.addKretprobe(9, "org.example.ret", Map.of(KprobeProperties.SYMBOL, "sys_mkdir",
+                KprobeProperties.MAXACTIVE, 3), h));
+        wb.remove(9, WhiteboardProbes.Kind.KRETPROBE);
+        assertEquals(List.of("planted sys_mkdir maxactive 3", "removed registered=false nmissed 0"), seen);
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).startsWith("org.example.ret: kretprobe lifecycle callback threw"), errors.get(0));
+    }
 }
