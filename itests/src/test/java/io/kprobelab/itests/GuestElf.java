@@ -24,6 +24,13 @@ public final class GuestElf {
             "long kprobe_target(long v) { return v / 3; }",
             "long (*volatile kprobe_target_ptr)(long) = kprobe_target;",
             "long kprobe_caller(long v) { long r = kprobe_target_ptr(v); __asm__ volatile(\"\" ::: \"memory\"); return r; }",
+            // what the example probe bundles target by default, in the guest kernel's shape:
+            // sys_mkdir calls do_mkdirat, which fails with -EEXIST for a negative argument
+            "long do_mkdirat(long v) { return v < 0 ? -17 : 0; }",
+            "long (*volatile do_mkdirat_ptr)(long) = do_mkdirat;",
+            "long sys_mkdir(long v) { long r = do_mkdirat_ptr(v); __asm__ volatile(\"\" ::: \"memory\"); return r; }",
+            "long (*volatile sys_mkdir_ptr)(long) = sys_mkdir;",
+            "long mkdir_caller(long v) { long r = sys_mkdir_ptr(v); __asm__ volatile(\"\" ::: \"memory\"); return r; }",
             "");
 
     /** Instructions retired by {@code add3}: add, lea, ret (objdump -d). */

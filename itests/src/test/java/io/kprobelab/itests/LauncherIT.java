@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -216,6 +217,34 @@ class LauncherIT {
         assertTrue(r.err().contains("kprobelab: error: Probe point is not an instruction boundary\n"
                 + "  Command: p:bad kprobe_target+1\n"
                 + "                 ^\n"), r.toString());
+    }
+
+    @Test
+    void exampleProbeBundlesInDeploy_printAsTheKernelSamplesDo_andLogMissesAtExit() throws Exception {
+        Files.createDirectories(home.resolve("deploy"));
+        for (String probe : List.of("probe-mkdir-exit", "probe-kprobe-example", "probe-kretprobe-example")) {
+            Path bundle = Path.of(System.getProperty("kprobelab." + probe + ".jar"));
+            Files.copy(bundle, home.resolve("deploy").resolve(probe + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Run r = kprobelab("--elf", elf.toString(), "-c", "machine:call mkdir_caller 1",
+                "-c", "machine:call mkdir_caller -1", "-c", "kprobe:list");
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.out();
+        long doMkdirat = Long.parseUnsignedLong(GuestElf.nm(elf, "do_mkdirat").split(" ")[0], 16);
+        // the seed's module, with the real return values
+        assertTrue(out.contains("sys_mkdir exited, returned 0\n"), out);
+        assertTrue(out.contains("sys_mkdir exited, returned -17\n"), out);
+        // samples/kprobes/kprobe_example.c's lines: the probe address, RIP after the int3
+        assertTrue(out.contains(String.format("<do_mkdirat> p->addr = 0x%016x, ip = %x, flags = 0x", doMkdirat,
+                doMkdirat + 1)), out);
+        assertTrue(out.contains(String.format("<do_mkdirat> p->addr = 0x%016x, flags = 0x", doMkdirat)), out);
+        // samples/kprobes/kretprobe_example.c's: planted at init, a timed return, misses at exit
+        assertTrue(out.contains(String.format("Planted return probe at do_mkdirat: 0x%016x%n", doMkdirat)), out);
+        assertTrue(out.matches("(?s).*do_mkdirat returned -17 and took \\d+ ns to execute\n.*"), out);
+        assertTrue(out.contains("Missed probing 0 instances of do_mkdirat\n"), out);
+        // and the kernel's view of who is probing what
+        assertTrue(out.contains(String.format("%016x  r  sys_mkdir+0x0    %n", Long.parseUnsignedLong(
+                GuestElf.nm(elf, "sys_mkdir").split(" ")[0], 16))), out);
     }
 
     @Test

@@ -1,0 +1,35 @@
+package io.kprobelab.probes.mkdirexit;
+
+import io.kprobelab.kprobes.KretprobeHandler;
+import io.kprobelab.kprobes.KretprobeInstance;
+import io.kprobelab.kprobes.whiteboard.KprobeProperties;
+import io.kprobelab.machine.PtRegs;
+import java.io.PrintStream;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The example of commit 73649dab, as a bundle: registering this service is
+ * {@code register_kretprobe(&return_probe)} in the module's init, and stopping the bundle is
+ * {@code unregister_kretprobe} in its cleanup.
+ */
+@Component(service = KretprobeHandler.class, property = KprobeProperties.SYMBOL + "=sys_mkdir")
+public final class MkdirExit implements KretprobeHandler {
+
+    private final PrintStream console;
+
+    /** Prints to standard output, as {@code printk} prints to the console. */
+    public MkdirExit() {
+        this(System.out);
+    }
+
+    MkdirExit(PrintStream console) {
+        this.console = console;
+    }
+
+    /** {@code sys_mkdir_exit}: the return value is in RAX ({@code regs_return_value}). */
+    @Override
+    public int handle(KretprobeInstance ri, PtRegs regs) {
+        console.println("sys_mkdir exited, returned " + regs.returnValue());
+        return 0;
+    }
+}
