@@ -62,7 +62,7 @@ public final class KprobeCommands {
     private KprobeRegistry kprobes() {
         KprobeRegistry r = registry;
         if (r == null) {
-            throw new IllegalStateException("no kprobes: the kprobes core is not running (see the log for why)");
+            throw new CommandUnavailable("no kprobes: the kprobes core is not running (see the log for why)");
         }
         return r;
     }
@@ -70,7 +70,7 @@ public final class KprobeCommands {
     private ProbeEvents probeEvents() {
         ProbeEvents e = events;
         if (e == null) {
-            throw new IllegalStateException("no kprobe events: the kprobe_events service is not running "
+            throw new CommandUnavailable("no kprobe events: the kprobe_events service is not running "
                     + "(see the log for why)");
         }
         return e;
@@ -172,7 +172,7 @@ public final class KprobeCommands {
     /** Follow mode onto {@code out}; returns at the deadline or when the thread is interrupted. */
     void pipe(long timeoutMs, PrintStream out) {
         if (timeoutMs < 0) {
-            throw new IllegalArgumentException("--timeout must be 0 or more, not " + timeoutMs);
+            throw new CommandError("--timeout must be 0 or more, not " + timeoutMs);
         }
         ProbeEvents ev = probeEvents();
         long deadline = timeoutMs == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -230,8 +230,8 @@ public final class KprobeCommands {
                 message += ": " + e.command().trim(); // say what was not found
             }
         }
-        RuntimeException r = e.errno() == Errno.EBUSY ? new IllegalStateException(message)
-                : new IllegalArgumentException(message);
+        RuntimeException r = e.errno() == Errno.EBUSY ? new CommandUnavailable(message)
+                : new CommandError(message);
         r.initCause(e);
         return r;
     }

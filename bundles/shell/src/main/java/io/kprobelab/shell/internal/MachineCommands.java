@@ -64,7 +64,7 @@ public final class MachineCommands {
     private Machine machine() {
         Machine m = machine;
         if (m == null) {
-            throw new IllegalStateException("no machine: the machine service is not running (see the log for why)");
+            throw new CommandUnavailable("no machine: the machine service is not running (see the log for why)");
         }
         return m;
     }
@@ -78,10 +78,10 @@ public final class MachineCommands {
             @Descriptor("up to six integer arguments, decimal or 0x-hex, negative allowed") String... args) {
         Machine m = machine();
         if (repeat < 1) {
-            throw new IllegalArgumentException("--repeat must be at least 1, not " + repeat);
+            throw new CommandError("--repeat must be at least 1, not " + repeat);
         }
         if (args.length > 6) {
-            throw new IllegalArgumentException("at most 6 arguments (SysV registers), not " + args.length);
+            throw new CommandError("at most 6 arguments (SysV registers), not " + args.length);
         }
         long target = function(m.symbols(), symbol);
         long[] values = new long[args.length];
@@ -112,7 +112,7 @@ public final class MachineCommands {
         if (symbol.startsWith("0x") || symbol.startsWith("0X")) {
             return Operands.address(symbol, symbols);
         }
-        throw new IllegalArgumentException("unknown symbol: " + symbol);
+        throw new CommandError("unknown symbol: " + symbol);
     }
 
     @Descriptor("list the trap vectors seen since the last reset: <vector> <name> <count>")
@@ -154,7 +154,7 @@ public final class MachineCommands {
             @Descriptor("how many instructions") int count) {
         Machine m = machine();
         if (count < 1) {
-            throw new IllegalArgumentException("COUNT must be at least 1, not " + count);
+            throw new CommandError("COUNT must be at least 1, not " + count);
         }
         return disassemble(m, Operands.address(where, m.symbols()), count, 0);
     }
@@ -198,7 +198,7 @@ public final class MachineCommands {
                     // report the first fault below
                 }
             }
-            throw new IllegalArgumentException("cannot read 0x" + Long.toHexString(pc) + ": " + first.getMessage());
+            throw new CommandError("cannot read 0x" + Long.toHexString(pc) + ": " + first.getMessage());
         }
     }
 
@@ -229,7 +229,7 @@ public final class MachineCommands {
         Machine m = machine();
         List<Vcpu> cpus = m.vcpus();
         if (cpu < 0 || cpu >= cpus.size()) {
-            throw new IllegalArgumentException("no vCPU " + cpu + " (the machine has " + cpus.size() + ")");
+            throw new CommandError("no vCPU " + cpu + " (the machine has " + cpus.size() + ")");
         }
         Vcpu v = cpus.get(cpu);
         Map<Reg, Long> values = new EnumMap<>(Reg.class);
@@ -253,12 +253,12 @@ public final class MachineCommands {
         long start = Operands.address(address, m.symbols());
         long len = Operands.integer(length);
         if (len < 1 || len > MAX_DUMP) {
-            throw new IllegalArgumentException("LEN must be 1.." + MAX_DUMP + ", not " + length);
+            throw new CommandError("LEN must be 1.." + MAX_DUMP + ", not " + length);
         }
         try {
             return Listings.hexDump(start, m.memory().read(start, (int) len));
         } catch (MemoryFault e) {
-            throw new IllegalArgumentException("cannot read 0x" + Long.toHexString(start) + "+" + len + ": "
+            throw new CommandError("cannot read 0x" + Long.toHexString(start) + "+" + len + ": "
                     + e.getMessage());
         }
     }

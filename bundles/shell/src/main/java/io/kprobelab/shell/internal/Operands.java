@@ -30,7 +30,7 @@ final class Operands {
             }
             return negative ? -v : v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not an integer: " + text + " (decimal or 0x-hex)");
+            throw new CommandError("not an integer: " + text + " (decimal or 0x-hex)");
         }
     }
 
@@ -57,7 +57,7 @@ final class Operands {
             }
             return Long.parseUnsignedLong(s, 16);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("unknown symbol or address: " + text);
+            throw new CommandError("unknown symbol or address: " + text);
         }
     }
 
@@ -91,7 +91,7 @@ final class Operands {
             }
         }
         if (inClass) {
-            throw new IllegalArgumentException("unclosed [ in pattern: " + glob);
+            throw new CommandError("unclosed [ in pattern: " + glob);
         }
         return Pattern.compile(re.toString());
     }
