@@ -155,6 +155,52 @@ class LauncherIT {
     }
 
     @Test
+    void eventFromConfigFile_isDefinedAndEnabledAtStart_andRemovedWithItsFile() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Path cfg = home.resolve("config/io.kprobelab.event-mkdir.cfg");
+        Files.writeString(cfg, "definition=r:mkdir_ret sys_mkdir $retval\nenabled=true\n");
+        Run r = kprobelab("--elf", elf.toString(), "-c", "kprobe:events", "-c", "machine:call mkdir_caller -1",
+                "-c", "kprobe:profile");
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().split("\n");
+        assertEquals("r10:kprobes/mkdir_ret sys_mkdir arg1=$retval", lines[0], r.toString());
+        assertEquals("  mkdir_ret                                                  1               0", lines[2]);
+        assertEquals("definition=r:mkdir_ret sys_mkdir $retval\nenabled=true\n", Files.readString(cfg),
+                "the launcher must never write configuration back into config/");
+
+        // While it runs: the file goes, and so does the event.
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--elf", elf.toString());
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             var out = new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            out.println("kprobe:events");
+            StringBuilder seen = new StringBuilder();
+            // Wait (bounded) until the event is there before deleting its file.
+            CompletableFuture.runAsync(() -> {
+                try {
+                    for (String line; (line = in.readLine()) != null && !line.contains("kprobes/mkdir_ret"); ) {
+                        seen.append(line).append('\n');
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            Files.delete(cfg);
+            out.println("sleep 3");
+            out.println("kprobe:events");
+            out.println("machine:syms sys_mkdir");
+            out.close();
+            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(rest.contains(" T sys_mkdir"), seen + rest);
+            assertTrue(!rest.contains("mkdir_ret"), "the event outlived its file:\n" + rest);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void noCommands_isTheInteractiveShell_readingStdinUntilEof() throws Exception {
         Run r = kprobelabWithInput("machine:syms add3\nmachine:call add3 1 2 3\n", "--elf", elf.toString());
         assertEquals(0, r.exit(), r.toString());

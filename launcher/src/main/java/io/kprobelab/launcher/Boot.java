@@ -128,6 +128,8 @@ final class Boot {
         }
         props.put("felix.fileinstall.poll", "500");
         props.put("felix.fileinstall.noInitialDelay", "true");
+        // config/ is the user's: never write configuration changes back into those files.
+        props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("felix.fileinstall.log.level", "2");
         props.put("gosh.home", goshHome(home, cache).toString());
         // SCR prints every activation failure with its stack trace; the launcher reports them in
