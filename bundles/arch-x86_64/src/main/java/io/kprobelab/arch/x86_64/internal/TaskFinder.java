@@ -25,10 +25,16 @@ final class TaskFinder {
     private final long currentTaskOffset;
     private final boolean guestKernel;
 
+    /** Where the guest kernel keeps {@code current} in its per-CPU area (bundles/guest/BOOT.md). */
+    static final long GUEST_PCPU_CURRENT = 8;
+
     TaskFinder(Machine machine) {
+        // A Linux-style per-CPU variable (its symbol is the offset from GS_BASE), or the guest
+        // kernel's per-CPU area, which GS_BASE points at in ring 0.
         Optional<Symbol> ct = machine.symbols().lookup("current_task");
-        this.guestKernel = ct.isPresent();
-        this.currentTaskOffset = ct.map(Symbol::address).orElse(0L);
+        Optional<Symbol> pcpu = machine.symbols().lookup("pcpu_area");
+        this.guestKernel = ct.isPresent() || pcpu.isPresent();
+        this.currentTaskOffset = ct.map(Symbol::address).orElse(GUEST_PCPU_CURRENT);
     }
 
     /** {@code arch_get_kprobe_task}: the task owning the kernel stack that holds {@code stackAddr}. */
