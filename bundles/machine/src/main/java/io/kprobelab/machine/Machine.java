@@ -36,7 +36,10 @@ public interface Machine {
     /**
      * Calls the guest function at {@code address} on vCPU 0 with up to six integer arguments in
      * the SysV registers, and runs until it returns. Callable from any thread; the guest runs on
-     * the vCPU's thread.
+     * the vCPU's thread. On a booted kernel ({@link #bootKernel}) the call runs in ring 0 with
+     * interrupts off on the loader's call stack, in whatever address space is current, and the
+     * interrupted state (registers, privilege level, GS bases, virtual time, timer) is restored
+     * afterwards: only its memory effects remain.
      *
      * @throws GuestOops if an unhandled trap stopped the vCPU (the report says where and why)
      */
@@ -79,5 +82,36 @@ public interface Machine {
      */
     default long allocateKernelText(long near, int pages) {
         throw new UnsupportedOperationException("allocateKernelText is not available on this machine");
+    }
+
+    /** Guest physical memory, for boot loaders and host-side devices. */
+    default PhysicalMemory physicalMemory() {
+        throw new UnsupportedOperationException("physicalMemory is not available on this machine");
+    }
+
+    /**
+     * Makes {@code image} the running kernel: its symbols become {@link #symbols()}, every vCPU is
+     * reset, and vCPU 0 gets the entry state of {@code entry}; the other vCPUs stay halted.
+     * Memory is not touched: the loader has already placed the image, page tables and boot data
+     * through {@link #physicalMemory()}. Run it with {@link #runKernel}.
+     */
+    default void bootKernel(ElfImage image, KernelEntry entry) {
+        throw new UnsupportedOperationException("bootKernel is not available on this machine");
+    }
+
+    /**
+     * Runs vCPU 0 of a booted kernel from its current state until the guest powers off or
+     * {@code maxInstructions} more instructions have retired (idle time counts: HLT advances
+     * virtual time to the next timer interrupt). Returns at once after power-off.
+     *
+     * @throws GuestOops if the kernel stopped with an unhandled trap (e.g. a triple fault)
+     */
+    default RunResult runKernel(long maxInstructions) {
+        throw new UnsupportedOperationException("runKernel is not available on this machine");
+    }
+
+    /** The serial console (port 0x3f8) output. */
+    default SerialConsole console() {
+        throw new UnsupportedOperationException("console is not available on this machine");
     }
 }

@@ -46,23 +46,49 @@ final class Cpu {
     /** Instructions retired (virtual time). */
     long retired;
 
+    /**
+     * The run loop stops at a block boundary once {@link #retired} reaches this: the budget, the
+     * next timer expiry, or 0 when an op made an interrupt deliverable (STI, IRET, EOI...).
+     */
+    long runLimit = Long.MAX_VALUE;
+    /** Retired count right after an STI that set IF: no interrupt before one more instruction (SDM Vol. 3 §6.8.3). */
+    long stiShadow = -1;
+    /** HLT with IF=1: idle until an interrupt is delivered. */
+    boolean halted;
+    /** The local x2APIC (timer, EOI) of this vCPU. */
+    final Apic apic = new Apic();
+    /** Port I/O devices (shared by the machine); null ports read as all ones and ignore writes. */
+    IoPorts io;
+
     final PhysMemory phys;
     final byte[] mem;
     final int id;
 
     // Software TLB: direct mapped, one per access kind; tag = virtual page number, base = physical page address.
+    // Two sets, one per privilege level (entries are filled with that level's U/S check), so a
+    // ring transition (syscall, interrupt, sysret, iretq) swaps sets instead of flushing.
     static final int TLB_BITS = 9, TLB_SIZE = 1 << TLB_BITS, TLB_MASK = TLB_SIZE - 1;
-    final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE], xTag = new long[TLB_SIZE];
-    final int[] rBase = new int[TLB_SIZE], wBase = new int[TLB_SIZE], xBase = new int[TLB_SIZE];
-    /** Bumped on every TLB flush: cached blocks re-validate their translation. */
+    private final long[] kR = new long[TLB_SIZE], kW = new long[TLB_SIZE], kX = new long[TLB_SIZE];
+    private final long[] uR = new long[TLB_SIZE], uW = new long[TLB_SIZE], uX = new long[TLB_SIZE];
+    private final int[] kRB = new int[TLB_SIZE], kWB = new int[TLB_SIZE], kXB = new int[TLB_SIZE];
+    private final int[] uRB = new int[TLB_SIZE], uWB = new int[TLB_SIZE], uXB = new int[TLB_SIZE];
+    /** The set of the current privilege level. */
+    long[] rTag = kR, wTag = kW, xTag = kX;
+    int[] rBase = kRB, wBase = kWB, xBase = kXB;
+    /**
+     * Translation epoch of the current privilege level, bumped on every TLB flush: cached blocks
+     * re-validate their translation (each level has its own, so a block looked up in ring 0 is
+     * re-checked with ring 3's rights before ring 3 runs it).
+     */
     int epoch;
+    private int kEpoch, uEpoch, epochs;
 
     // Block cache keyed by virtual RIP.
     static final int BC_SIZE = 1 << 14;
     final Block[] bcache = new Block[BC_SIZE];
 
     // Pending event, filled before throwing {@link #exc}.
-    static final int EV_FAULT = 0, EV_TRAP = 1, EV_HALT = 2, EV_STOP = 3;
+    static final int EV_FAULT = 0, EV_TRAP = 1, EV_HALT = 2, EV_STOP = 3, EV_POWEROFF = 4;
     int evKind, evVector, evError;
     long evAddr;
     String evMessage;
@@ -286,30 +312,80 @@ final class Cpu {
         return exc;
     }
 
-    // ---------------------------------------------------------------- TLB and memory
-
-    void flushTlb() {
-        java.util.Arrays.fill(rTag, -1L);
-        java.util.Arrays.fill(wTag, -1L);
-        java.util.Arrays.fill(xTag, -1L);
-        epoch++;
+    /** IF went from 0 to 1 (or an EOI unmasked the APIC): stop at the end of this block if an interrupt waits. */
+    void interruptWindow() {
+        if (apic.irr != 0) {
+            runLimit = 0;
+        }
     }
 
+    /**
+     * True once a kernel was booted with real descriptor tables: CS/SS are the selectors last
+     * loaded. In bare mode they are the flat selectors of the CPL (0x10/0x18, 0x33/0x2b).
+     */
+    boolean segmentsLive;
+
+    long cs() {
+        return segmentsLive ? sregs[1] : cpl == 3 ? 0x33 : 0x10;
+    }
+
+    long ss() {
+        return segmentsLive ? sregs[2] : cpl == 3 ? 0x2b : 0x18;
+    }
+
+    /** Changes the privilege level, switching to that level's TLB set and block epoch. */
+    void setCpl(int newCpl) {
+        if (newCpl != cpl) {
+            cpl = newCpl;
+            selectTlb();
+        }
+    }
+
+    private void selectTlb() {
+        if (cpl == 3) {
+            rTag = uR; wTag = uW; xTag = uX; rBase = uRB; wBase = uWB; xBase = uXB; epoch = uEpoch;
+        } else {
+            rTag = kR; wTag = kW; xTag = kX; rBase = kRB; wBase = kWB; xBase = kXB; epoch = kEpoch;
+        }
+    }
+
+    // ---------------------------------------------------------------- TLB and memory
+
+    /** Flushes both TLB sets (CR3/CR0/CR4/EFER writes, loads); also selects the set of the current CPL. */
+    void flushTlb() {
+        for (long[] t : new long[][] {kR, kW, kX, uR, uW, uX}) {
+            java.util.Arrays.fill(t, -1L);
+        }
+        newEpochs();
+    }
+
+    private void newEpochs() {
+        kEpoch = ++epochs;
+        uEpoch = ++epochs;
+        selectTlb();
+    }
+
+    /** INVLPG: drops the page from both sets. */
     void flushTlbPage(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (rTag[i] == vpn) rTag[i] = -1;
-        if (wTag[i] == vpn) wTag[i] = -1;
-        if (xTag[i] == vpn) xTag[i] = -1;
-        epoch++;
+        for (long[] t : new long[][] {kR, kW, kX, uR, uW, uX}) {
+            if (t[i] == vpn) {
+                t[i] = -1;
+            }
+        }
+        newEpochs();
     }
 
     /** Forgets write translations to a physical page that now holds decoded code. */
     void dropWritable(long ppn) {
         int base = (int) (ppn << 12);
         for (int i = 0; i < TLB_SIZE; i++) {
-            if (wTag[i] != -1 && wBase[i] == base) {
-                wTag[i] = -1;
+            if (kW[i] != -1 && kWB[i] == base) {
+                kW[i] = -1;
+            }
+            if (uW[i] != -1 && uWB[i] == base) {
+                uW[i] = -1;
             }
         }
     }

@@ -3,7 +3,11 @@ package io.kprobelab.machine.internal;
 import io.kprobelab.machine.CallResult;
 import io.kprobelab.machine.ElfImage;
 import io.kprobelab.machine.GuestMemory;
+import io.kprobelab.machine.KernelEntry;
 import io.kprobelab.machine.Machine;
+import io.kprobelab.machine.PhysicalMemory;
+import io.kprobelab.machine.RunResult;
+import io.kprobelab.machine.SerialConsole;
 import io.kprobelab.machine.SymbolTable;
 import io.kprobelab.machine.TrapSink;
 import io.kprobelab.machine.Vcpu;
@@ -30,6 +34,9 @@ public final class MachineImpl implements Machine {
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     final PhysMemory phys;
+    /** Port I/O devices: the serial console, the power-off ports. */
+    final IoPorts ports = new IoPorts();
+    private final PhysicalMemory physView = new PhysView();
     private final List<VcpuImpl> vcpus;
     private final List<Vcpu> vcpuView;
     private final AtomicLongArray trapCounts = new AtomicLongArray(256);
@@ -53,6 +60,7 @@ public final class MachineImpl implements Machine {
         List<VcpuImpl> list = new ArrayList<>();
         for (int i = 0; i < cpus; i++) {
             Cpu c = new Cpu(phys, i);
+            c.io = ports;
             phys.cpus.add(c);
             list.add(new VcpuImpl(this, c));
         }
@@ -128,10 +136,17 @@ public final class MachineImpl implements Machine {
             c.cr3 = pml4;
             c.flushTlb();
             c.clearBlockCache();
-            c.cpl = 0;
+            c.setCpl(0);
             c.setRflags(2);
             java.util.Arrays.fill(c.r, 0);
+            c.segmentsLive = false;
+            c.apic.reset();
+            c.halted = false;
+            c.stiShadow = -1;
+            c.idtBase = 0;
+            c.idtLimit = 0;
         }
+        ports.reset();
         byte[] file = img.fileBytes();
         for (ElfImage.Segment s : img.segments()) {
             if (s.memSize() == 0) {
@@ -170,6 +185,133 @@ public final class MachineImpl implements Machine {
         symbols = new ElfSymbolTable(img.symbols());
         image = img;
         textCursor = 0;
+        kernelBooted = false;
+    }
+
+    // ------------------------------------------------------------------ kernel boot
+
+    @Override
+    public PhysicalMemory physicalMemory() {
+        return physView;
+    }
+
+    @Override
+    public SerialConsole console() {
+        return ports.com1;
+    }
+
+    @Override
+    public void bootKernel(ElfImage img, KernelEntry e) {
+        vcpus.get(0).onThread(() -> {
+            stopMachine(() -> doBootKernel(img, e));
+            return null;
+        });
+    }
+
+    private void doBootKernel(ElfImage img, KernelEntry e) {
+        phys.rewindFrames();
+        for (VcpuImpl v : vcpus) {
+            Cpu c = v.cpu;
+            c.clearBlockCache();
+            java.util.Arrays.fill(c.r, 0);
+            java.util.Arrays.fill(c.sregs, 0);
+            c.msrs.clear();
+            c.apic.reset();
+            // Long mode with paging, as a 64-bit boot loader leaves it (SDM Vol. 3 §9.8.5)
+            c.cr0 = 0x80000011L; // PG | ET | PE
+            c.cr2 = 0;
+            c.cr3 = e.cr3();
+            c.cr4 = 0x20; // PAE
+            c.efer = 0x500; // LMA | LME
+            c.gdtBase = e.gdtBase();
+            c.gdtLimit = e.gdtLimit();
+            c.idtBase = 0;
+            c.idtLimit = 0;
+            c.tr = 0;
+            c.fsBase = c.gsBase = c.kernelGsBase = 0;
+            c.sregs[0] = c.sregs[2] = c.sregs[3] = 0x10; // ES SS DS
+            c.sregs[1] = 0x08; // CS
+            c.segmentsLive = true;
+            c.cpl = 0;
+            c.setRflags(2);
+            c.retired = 0;
+            c.stiShadow = -1;
+            c.halted = v.cpu.id != 0; // the application processors wait (never started)
+            c.flushTlb();
+        }
+        Cpu c0 = vcpus.get(0).cpu;
+        c0.rip = e.rip();
+        c0.r[4] = e.rsp();
+        c0.r[6] = e.rsi();
+        ports.reset();
+        ports.com1.clear();
+        symbols = new ElfSymbolTable(img.symbols());
+        image = img;
+        textCursor = 0;
+        stackTop = 0;
+        kernelBooted = true;
+        callStack = e.callStack();
+        // The last page of kprobe_insn_slots is kept for the call sentinel: a HLT at its start.
+        long slotsEnd = symbols.lookup("kprobe_insn_slots_end").map(io.kprobelab.machine.Symbol::address).orElse(0L);
+        sentinel = 0;
+        if (slotsEnd != 0) {
+            try {
+                vcpus.get(0).memory().poke(slotsEnd - 4096, new byte[] {(byte) 0xf4}, 0, 1);
+                sentinel = slotsEnd - 4096;
+            } catch (io.kprobelab.machine.MemoryFault ex) {
+                sentinel = 0; // not mapped by the loader: no calls
+            }
+        }
+    }
+
+    @Override
+    public RunResult runKernel(long maxInstructions) {
+        if (maxInstructions <= 0) {
+            throw new IllegalArgumentException("maxInstructions must be positive");
+        }
+        VcpuImpl v = vcpus.get(0);
+        return v.onThread(() -> {
+            long t0 = System.nanoTime();
+            if (!ports.poweredOff) {
+                v.run(-1, maxInstructions, true);
+            }
+            return new RunResult(ports.poweredOff, ports.exitStatus, v.cpu.retired, System.nanoTime() - t0);
+        });
+    }
+
+    /** Physical memory for loaders: plain copies; writes drop instructions decoded from the pages. */
+    private final class PhysView implements PhysicalMemory {
+        @Override
+        public long size() {
+            return phys.mem.length;
+        }
+
+        private void check(long address, long len) {
+            if (address < 0 || len < 0 || address + len > phys.mem.length) {
+                throw new IndexOutOfBoundsException("physical range 0x" + Long.toHexString(address) + "+" + len
+                        + " outside RAM of " + phys.mem.length + " bytes");
+            }
+        }
+
+        @Override
+        public void read(long address, byte[] dst, int off, int len) {
+            check(address, len);
+            System.arraycopy(phys.mem, (int) address, dst, off, len);
+        }
+
+        @Override
+        public void write(long address, byte[] src, int off, int len) {
+            check(address, len);
+            System.arraycopy(src, off, phys.mem, (int) address, len);
+            phys.invalidateRange(address, len);
+        }
+
+        @Override
+        public void zero(long address, long len) {
+            check(address, len);
+            java.util.Arrays.fill(phys.mem, (int) address, (int) (address + len), (byte) 0);
+            phys.invalidateRange(address, (int) len);
+        }
     }
 
     private static boolean overlaps(ElfImage img, long base, long len) {
@@ -228,6 +370,33 @@ public final class MachineImpl implements Machine {
         return frame;
     }
 
+    /** A kernel was booted ({@link #bootKernel}): its own page tables, not the bare-mode ones. */
+    private volatile boolean kernelBooted;
+
+    /**
+     * {@code module_alloc} on a booted kernel: pages of its {@code kprobe_insn_slots} ..
+     * {@code kprobe_insn_slots_end} area (BOOT.md section 2), which the kernel maps read-only and
+     * executable in every address space and never uses; the host fills them with poke.
+     */
+    private long allocateInsnSlots(long near, int pages) {
+        long start = symbols.lookup("kprobe_insn_slots").map(io.kprobelab.machine.Symbol::address).orElse(0L);
+        long end = symbols.lookup("kprobe_insn_slots_end").map(io.kprobelab.machine.Symbol::address).orElse(0L);
+        if (start == 0 || end == 0) {
+            throw new IllegalStateException("the booted kernel has no kprobe_insn_slots area");
+        }
+        end -= 4096; // the call sentinel's page
+        long va = textCursor == 0 ? start : textCursor;
+        long last = va + (long) pages * 4096;
+        if (Long.compareUnsigned(last, end) > 0) {
+            throw new IllegalStateException("kprobe_insn_slots exhausted (" + ((end - start) >> 12) + " pages)");
+        }
+        if (Math.abs(last - near) >= (1L << 31) || Math.abs(va - near) >= (1L << 31)) {
+            throw new IllegalStateException("kprobe_insn_slots not within 2 GB of 0x" + Long.toHexString(near));
+        }
+        textCursor = last;
+        return va;
+    }
+
     /** Next free address for {@link #allocateKernelText}; 0 until first use after a load. */
     private long textCursor;
 
@@ -239,6 +408,10 @@ public final class MachineImpl implements Machine {
     public long allocateKernelText(long near, int pages) {
         long[] out = new long[1];
         stopMachine(() -> {
+            if (kernelBooted) {
+                out[0] = allocateInsnSlots(near, pages);
+                return;
+            }
             if (textCursor == 0) {
                 long end = 0;
                 ElfImage img = image;
@@ -294,6 +467,9 @@ public final class MachineImpl implements Machine {
     }
 
     private CallResult doCall(VcpuImpl v, long address, long[] args) {
+        if (kernelBooted) {
+            return doKernelCall(v, address, args);
+        }
         if (sentinel == 0) {
             throw new IllegalStateException("no image loaded (loadBare first)");
         }
@@ -344,6 +520,74 @@ public final class MachineImpl implements Machine {
                     c.flushTlb();
                 }
             }
+        }
+    }
+
+    /** Top of the loader's call stack on a booted kernel (0: calls not possible). */
+    private long callStack;
+
+    /**
+     * {@link #call} on a booted kernel: ring 0, IF=0, kernel GS base, on the call stack, returning
+     * to a HLT in the reserved last page of {@code kprobe_insn_slots}; then everything the
+     * interrupted guest can observe is put back (registers, CPL, GS bases, retired count, timer).
+     */
+    private CallResult doKernelCall(VcpuImpl v, long address, long[] args) {
+        Cpu c = v.cpu;
+        if (callStack == 0 || sentinel == 0) {
+            throw new IllegalStateException("calls need a call stack and a kprobe_insn_slots area from the kernel loader");
+        }
+        long[] savedR = c.r.clone();
+        long savedRip = c.rip, savedFlags = c.rflags(), savedRetired = c.retired, savedTimer = c.apic.timerAt;
+        long savedGs = c.gsBase, savedKgs = c.kernelGsBase, savedCs = c.sregs[1], savedSs = c.sregs[2];
+        long savedShadow = c.stiShadow;
+        int savedCpl = c.cpl;
+        boolean savedHalted = c.halted;
+        boolean nested = v.depth() > 0;
+        try {
+            long sp = nested && c.cpl == 0 ? ((c.r[4] - 256) & ~15L) : callStack;
+            if (Math.max(0, args.length - 6) % 2 != 0) {
+                sp -= 8;
+            }
+            GuestMemory mem = v.memory();
+            for (int i = args.length - 1; i >= 6; i--) {
+                sp -= 8;
+                mem.writeU64(sp, args[i]);
+            }
+            sp -= 8;
+            mem.writeU64(sp, sentinel);
+            int[] argRegs = {7, 6, 2, 1, 8, 9};
+            for (int i = 0; i < Math.min(6, args.length); i++) {
+                c.r[argRegs[i]] = args[i];
+            }
+            if (c.cpl == 3) { // as the entry code's swapgs would
+                c.gsBase = savedKgs;
+                c.kernelGsBase = savedGs;
+            }
+            c.setCpl(0);
+            c.r[4] = sp;
+            c.rip = address;
+            c.setRflags(2);
+            c.halted = false;
+            c.apic.timerAt = Apic.NEVER; // the guest's timeline stands still during a host call
+            long t0 = System.nanoTime();
+            v.run(sentinel + 1, budget);
+            long ns = System.nanoTime() - t0;
+            return new CallResult(c.r[0], c.retired - savedRetired - 1, ns);
+        } catch (io.kprobelab.machine.MemoryFault e) {
+            throw new IllegalStateException("call stack not writable: " + e.getMessage(), e);
+        } finally {
+            System.arraycopy(savedR, 0, c.r, 0, 16);
+            c.rip = savedRip;
+            c.setRflags(savedFlags);
+            c.retired = savedRetired;
+            c.apic.timerAt = savedTimer;
+            c.gsBase = savedGs;
+            c.kernelGsBase = savedKgs;
+            c.sregs[1] = savedCs;
+            c.sregs[2] = savedSs;
+            c.stiShadow = savedShadow;
+            c.halted = savedHalted;
+            c.setCpl(savedCpl);
         }
     }
 

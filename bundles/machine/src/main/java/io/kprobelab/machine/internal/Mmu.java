@@ -34,6 +34,19 @@ final class Mmu {
         return r;
     }
 
+    /** An implicit supervisor access (descriptor tables, interrupt stacks) whatever the CPL (SDM Vol. 3 §4.6). */
+    static long walkSupervisor(Cpu c, long va, int acc) {
+        if (!canonical(va)) {
+            throw c.gp(0);
+        }
+        long r = walk(c.mem, c.cr3, va, acc, false, (c.cr0 & 0x10000) != 0, (c.efer & 0x800) != 0, true);
+        if (r < 0) {
+            c.cr2 = va;
+            throw c.fault(14, (int) -r - 1, va);
+        }
+        return r;
+    }
+
     /** For host-side access (GuestMemory): returns the physical address or throws MemoryFault. */
     static long walkOrFault(Cpu c, long va, int acc) throws MemoryFault {
         if (!canonical(va)) {

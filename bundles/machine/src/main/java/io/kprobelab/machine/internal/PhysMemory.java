@@ -53,6 +53,12 @@ final class PhysMemory {
         nextFrame = 0x100000;
     }
 
+    /** Hands frames out from 1 MiB again without clearing memory (a kernel boot; its loader owns the contents). */
+    void rewindFrames() {
+        nextFrame = 0x100000;
+        guestRan = true;
+    }
+
     /** The code page record for {@code ppn}, created (and write translations dropped) on first use. */
     CodePage codePage(long ppn) {
         CodePage cp = code[(int) ppn];

@@ -54,7 +54,11 @@ final class SystemOps {
                 throw c.gp(0);
             }
             if (enable) {
-                c.flags |= Cpu.IF;
+                if ((c.flags & Cpu.IF) == 0) {
+                    c.flags |= Cpu.IF;
+                    c.stiShadow = c.retired + idx + 1; // blocks interrupts for one instruction (SDM Vol. 3 §6.8.3)
+                    c.interruptWindow();
+                }
             } else {
                 c.flags &= ~Cpu.IF;
             }
@@ -101,6 +105,9 @@ final class SystemOps {
             }
             v &= ~0x30000L; // POPF clears RF and leaves VM unchanged (0 in long mode)
             c.setRflags((v & ~keep) | (old & keep));
+            if ((c.flags & Cpu.IF) != 0 && (old & Cpu.IF) == 0) {
+                c.interruptWindow();
+            }
         }
 
         @Override
@@ -291,10 +298,20 @@ final class SystemOps {
             }
             long[] r = c.r;
             int msr = (int) r[1];
+            if (Apic.owns(msr)) {
+                if (write) {
+                    c.apic.write(c, msr, (r[2] << 32) | (r[0] & 0xffffffffL), c.retired + idx + 1);
+                } else {
+                    long v = c.apic.read(c, msr, c.retired + idx + 1);
+                    r[0] = v & 0xffffffffL;
+                    r[2] = v >>> 32;
+                }
+                return;
+            }
             if (write) {
                 long v = (r[2] << 32) | (r[0] & 0xffffffffL);
                 switch (msr) {
-                    case 0xc0000080: c.efer = v; c.flushTlb(); break;
+                    case 0xc0000080: c.efer = (v & ~0x400L) | (c.efer & 0x400L); c.flushTlb(); break; // LMA is read-only
                     case 0xc0000100: c.fsBase = v; break;
                     case 0xc0000101: c.gsBase = v; break;
                     case 0xc0000102: c.kernelGsBase = v; break;
@@ -438,7 +455,7 @@ final class SystemOps {
                     c.sregs[sreg] = m.read(c, 2);
                     break;
                 default:
-                    m.write(c, m.isMem() ? 2 : size, sreg == 1 ? (c.cpl == 3 ? 0x33 : 0x10) : c.sregs[sreg]);
+                    m.write(c, m.isMem() ? 2 : size, sreg == 1 ? c.cs() : sreg == 2 ? c.ss() : c.sregs[sreg]);
             }
         }
     }

@@ -392,6 +392,15 @@ final class Translator {
             case 0xe8: return new BranchOps.Call(in.branchTarget());
             case 0xe9: case 0xeb: return new BranchOps.Jmp(in.branchTarget());
             case 0xf4: return new SystemOps.Hlt();
+            case 0xcf: return in.rexW() ? new SyscallOps.Iretq() : null; // 16/32-bit IRET: not in 64-bit kernels
+            case 0xe4: return new SyscallOps.In(1, (int) in.imm() & 0xff);
+            case 0xe5: return new SyscallOps.In(v == 2 ? 2 : 4, (int) in.imm() & 0xff);
+            case 0xe6: return new SyscallOps.Out(1, (int) in.imm() & 0xff);
+            case 0xe7: return new SyscallOps.Out(v == 2 ? 2 : 4, (int) in.imm() & 0xff);
+            case 0xec: return new SyscallOps.In(1, -1);
+            case 0xed: return new SyscallOps.In(v == 2 ? 2 : 4, -1);
+            case 0xee: return new SyscallOps.Out(1, -1);
+            case 0xef: return new SyscallOps.Out(v == 2 ? 2 : 4, -1);
             case 0xf5: return new SystemOps.FlagOp(2);
             case 0xf6: return group3(in, 1);
             case 0xf7: return group3(in, v);
@@ -530,6 +539,8 @@ final class Translator {
             case 0x0d: return new SystemOps.Nop(); // prefetchw
             case 0x20: return new SystemOps.MovCr(false, in.reg(), in.rm());
             case 0x22: return new SystemOps.MovCr(true, in.reg(), in.rm());
+            case 0x05: return new SyscallOps.Syscall();
+            case 0x07: return in.rexW() ? new SyscallOps.Sysret() : null; // SYSRETL (compatibility mode) unsupported
             case 0x30: return new SystemOps.Msr(true);
             case 0x31: return new SystemOps.Rdtsc();
             case 0x32: return new SystemOps.Msr(false);

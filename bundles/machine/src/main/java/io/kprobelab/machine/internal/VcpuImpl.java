@@ -147,6 +147,17 @@ final class VcpuImpl implements Vcpu {
      * sentinel), or an unhandled trap or the budget ends the run with {@link GuestOops}.
      */
     void run(long haltRip, long budget) {
+        run(haltRip, budget, false);
+    }
+
+    /**
+     * The run loop. Returns true when the call completed (sentinel HLT) or the machine powered
+     * off; false when {@code budget} ran out and {@code returnAtLimit} (a kernel run slice).
+     * Between blocks it takes the pending timer expiry and delivers interrupts (SDM Vol. 3 §6.8:
+     * only with IF=1, never right after an STI that set it); HLT with IF=1 idles by advancing
+     * virtual time to the next expiry.
+     */
+    boolean run(long haltRip, long budget, boolean returnAtLimit) {
         Cpu c = cpu;
         long limit = c.retired + budget;
         if (++depth == 1) {
@@ -158,17 +169,50 @@ final class VcpuImpl implements Vcpu {
                 if (machine.stopRequested) {
                     machine.park();
                 }
+                if (c.io != null && c.io.poweredOff) {
+                    return true;
+                }
                 if (c.retired >= limit) {
+                    if (returnAtLimit) {
+                        return false;
+                    }
                     throw budgetOops(budget);
                 }
+                Apic apic = c.apic;
+                if (c.retired >= apic.timerAt) {
+                    apic.expire(c.retired);
+                }
+                boolean shadow = c.retired == c.stiShadow;
+                if (apic.irr != 0 && (c.flags & Cpu.IF) != 0 && !shadow && apic.deliverable()) {
+                    interrupt(apic.accept());
+                    continue;
+                }
+                if (c.halted) {
+                    if (apic.timerAt == Apic.NEVER) {
+                        throw haltOops(c.rip, "vCPU halted with no interrupt pending or armed (hlt) at ");
+                    }
+                    c.retired = Math.min(apic.timerAt, limit); // idle: virtual time jumps to the expiry
+                    continue;
+                }
                 if ((c.flags & Cpu.TF) != 0) {
-                    if (step(haltRip)) {
-                        return;
+                    if (step(haltRip, true)) {
+                        return true;
                     }
                     continue;
                 }
-                if (runBlocks(limit) && event(haltRip)) {
-                    return;
+                if (shadow) {
+                    if (step(haltRip, false)) {
+                        return true;
+                    }
+                    continue;
+                }
+                c.runLimit = Math.min(limit, apic.timerAt);
+                int r = runBlocks();
+                if (r == EVENT && event(haltRip)) {
+                    return true;
+                }
+                if (r == PARTIAL && step(haltRip, false)) {
+                    return true;
                 }
             }
         } finally {
@@ -178,12 +222,18 @@ final class VcpuImpl implements Vcpu {
         }
     }
 
-    /** The hot loop: returns true when a CPU event is pending, false to re-check stop/budget/TF. */
-    private boolean runBlocks(long limit) {
+    private static final int BOUNDARY = 0, EVENT = 1, PARTIAL = 2;
+
+    /**
+     * The hot loop: returns {@link #EVENT} when a CPU event is pending, {@link #PARTIAL} when the
+     * next block would run past {@link Cpu#runLimit} (the caller single-steps up to it), and
+     * {@link #BOUNDARY} to re-check stop, budget, TF, timer and interrupts.
+     */
+    private int runBlocks() {
         Cpu c = cpu;
         MachineImpl m = machine;
         Block prev = null;
-        while (c.retired < limit && (c.flags & Cpu.TF) == 0 && !m.stopRequested) {
+        while (c.retired < c.runLimit && (c.flags & Cpu.TF) == 0 && !m.stopRequested) {
             long rip = c.rip;
             Block b = prev == null ? null : prev.succ1;
             if (b == null || b.rip != rip) {
@@ -197,12 +247,15 @@ final class VcpuImpl implements Vcpu {
                     b = c.lookup(rip);
                 } catch (CpuException e) {
                     evOp = null;
-                    return true;
+                    return EVENT;
                 }
                 if (prev != null) {
                     prev.succ2 = prev.succ1;
                     prev.succ1 = b;
                 }
+            }
+            if (c.retired + b.count > c.runLimit) {
+                return PARTIAL;
             }
             prev = b;
             Op[] ops = b.ops;
@@ -215,18 +268,23 @@ final class VcpuImpl implements Vcpu {
             } catch (CpuException e) {
                 evOp = ops[i];
                 evIdx = ops[i].idx; // instructions before it in the block (fused ops count two)
-                return true;
+                return EVENT;
             }
             c.retired += b.count;
         }
-        return false;
+        return BOUNDARY;
     }
 
     private Op evOp;
     private int evIdx;
+    /** The pending trap is INT n / INT3 (the IDT gate's DPL is checked). */
+    private boolean evSoftware;
 
-    /** Executes one instruction with TF set at its start, then raises the single-step #DB. */
-    private boolean step(long haltRip) {
+    /**
+     * Executes one instruction; with {@code singleStep} (TF set at its start) then raises the
+     * single-step #DB. Returns true when the run is complete.
+     */
+    private boolean step(long haltRip, boolean singleStep) {
         Cpu c = cpu;
         Block b;
         try {
@@ -245,8 +303,22 @@ final class VcpuImpl implements Vcpu {
             return event(haltRip);
         }
         c.retired++;
+        if (!singleStep) {
+            return false;
+        }
         // SDM Vol. 3 §17.3.1.4: single-step trap after the instruction; RFLAGS.TF as the handler sees it
         return deliver(Trap.DB, -1, op.rip, "single-step");
+    }
+
+    /** Takes an external interrupt (the APIC timer): through the IDT, never offered to the sink. */
+    private void interrupt(int vector) {
+        Cpu c = cpu;
+        c.halted = false;
+        machine.countTrap(vector);
+        Trap t = new Trap(vector, -1, c.rip, "interrupt");
+        if (!Idt.present(c) || !deliverThroughIdt(t, false, true)) {
+            throw new GuestOops(t, OopsReport.build(this, "interrupt " + vector + " with no usable IDT", t));
+        }
     }
 
     /** Handles the pending CPU event; returns true when the call is complete. */
@@ -267,11 +339,20 @@ final class VcpuImpl implements Vcpu {
                 if (c.rip == haltRip) {
                     return true;
                 }
-                throw new GuestOops(new Trap(-1, -1, op == null ? c.rip : op.rip, "hlt"),
-                        OopsReport.build(this, "vCPU halted with interrupts disabled (hlt) at " + fmt(op.rip),
-                                null));
+                if ((c.flags & Cpu.IF) != 0) {
+                    c.halted = true; // SDM Vol. 2A HLT: resumes on an interrupt, after the HLT
+                    return false;
+                }
+                throw haltOops(op.rip, "vCPU halted with interrupts disabled (hlt) at ");
+            case Cpu.EV_POWEROFF:
+                return true;
             case Cpu.EV_TRAP:
-                return deliver(c.evVector, c.evError, op.rip, c.evVector == Trap.BP ? "int3" : "int " + c.evVector);
+                evSoftware = true;
+                try {
+                    return deliver(c.evVector, c.evError, op.rip, c.evVector == Trap.BP ? "int3" : "int " + c.evVector);
+                } finally {
+                    evSoftware = false;
+                }
             default: {
                 long addr = c.evVector == Trap.PF ? c.evAddr : c.rip;
                 String msg = c.evMessage != null ? c.evMessage : c.evVector == Trap.PF
@@ -307,15 +388,53 @@ final class VcpuImpl implements Vcpu {
                 return false;
             }
         }
-        if (deliverThroughIdt(t)) {
+        if (Idt.present(cpu) && deliverThroughIdt(t, evSoftware, false)) {
             return false;
         }
         throw new GuestOops(t, OopsReport.build(this, null, t));
     }
 
-    /** Seam for architectural delivery through the guest IDT (issue 3); bare mode has none. */
-    private boolean deliverThroughIdt(Trap t) {
-        return false;
+    /**
+     * Architectural delivery through the guest IDT ({@link Idt}). A fault while delivering is
+     * handled as SDM Vol. 3 §6.15 Table 6-5 says: after a benign event (INT n, an external
+     * interrupt, #DB, #BP, #UD...) it is delivered as itself; contributory after contributory,
+     * or contributory/#PF after #PF, becomes #DF; a fault while delivering #DF is a triple fault,
+     * which stops the vCPU with an oops (a real CPU would reset).
+     */
+    private boolean deliverThroughIdt(Trap t, boolean software, boolean external) {
+        Cpu c = cpu;
+        int v = t.vector();
+        try {
+            Idt.deliver(c, v, Math.max(t.errorCode(), 0), !software && !external && Idt.hasErrorCode(v), software);
+            return true;
+        } catch (CpuException e) {
+            int second = c.evVector;
+            if (v == Trap.DF) {
+                Trap tf = new Trap(Trap.DF, 0, c.rip, "triple fault");
+                throw new GuestOops(tf, OopsReport.build(this, "triple fault: " + Trap.name(second)
+                        + " while delivering #DF at " + fmt(c.rip), tf));
+            }
+            if (software) {
+                c.rip = t.address(); // the fault is reported at the INT instruction (SDM Vol. 3 §6.5)
+            }
+            boolean first = !software && !external;
+            boolean df = first && ((contributory(v) && contributory(second))
+                    || (v == Trap.PF && (contributory(second) || second == Trap.PF)));
+            int nv = df ? Trap.DF : second;
+            int ne = df ? 0 : c.evError;
+            machine.countTrap(nv);
+            return deliverThroughIdt(new Trap(nv, ne, nv == Trap.PF ? c.evAddr : c.rip, "fault during delivery"),
+                    false, false);
+        }
+    }
+
+    /** #DE, #TS, #NP, #SS, #GP (SDM Vol. 3 Table 6-4). */
+    private static boolean contributory(int v) {
+        return v == Trap.DE || (v >= Trap.TS && v <= Trap.GP);
+    }
+
+    private GuestOops haltOops(long rip, String why) {
+        return new GuestOops(new Trap(-1, -1, rip, "hlt"), OopsReport.build(this, why + fmt(rip), null));
     }
 
     private GuestOops budgetOops(long budget) {
@@ -337,8 +456,8 @@ final class VcpuImpl implements Vcpu {
             switch (reg) {
                 case RIP: return c.rip;
                 case RFLAGS: return c.rflags();
-                case CS: return c.cpl == 3 ? 0x33 : 0x10;
-                case SS: return c.cpl == 3 ? 0x2b : 0x18;
+                case CS: return c.cs();
+                case SS: return c.ss();
                 case FS_BASE: return c.fsBase;
                 case GS_BASE: return c.gsBase;
                 case CR0: return c.cr0;
@@ -355,8 +474,8 @@ final class VcpuImpl implements Vcpu {
             switch (reg) {
                 case RIP: c.rip = v; break;
                 case RFLAGS: c.setRflags(v); break;
-                case CS: c.cpl = (int) v & 3; c.flushTlb(); break;
-                case SS: break;
+                case CS: c.sregs[1] = v & 0xffff; c.cpl = (int) v & 3; c.flushTlb(); break;
+                case SS: c.sregs[2] = v & 0xffff; break;
                 case FS_BASE: c.fsBase = v; break;
                 case GS_BASE: c.gsBase = v; break;
                 case CR0: c.cr0 = v; c.flushTlb(); break;

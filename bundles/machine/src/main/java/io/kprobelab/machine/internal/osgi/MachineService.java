@@ -133,5 +133,17 @@ public final class MachineService implements Machine {
 
     @Override public long allocateKernelText(long near, int pages) { return machine.allocateKernelText(near, pages); }
 
+    @Override public io.kprobelab.machine.PhysicalMemory physicalMemory() { return machine.physicalMemory(); }
+
+    @Override public void bootKernel(ElfImage image, io.kprobelab.machine.KernelEntry entry) {
+        machine.bootKernel(image, entry);
+    }
+
+    @Override public io.kprobelab.machine.RunResult runKernel(long maxInstructions) {
+        return machine.runKernel(maxInstructions);
+    }
+
+    @Override public io.kprobelab.machine.SerialConsole console() { return machine.console(); }
+
     @Override public String toString() { return "Machine service " + machine; }
 }

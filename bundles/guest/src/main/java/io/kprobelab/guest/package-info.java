@@ -1,0 +1,10 @@
+/**
+ * The KprobeLab guest kernel: the bundled image and the loader that boots it on a {@link
+ * io.kprobelab.machine.Machine} as {@code bundles/guest/BOOT.md} section 3 specifies.
+ */
+@Export
+@Version("1.0.0")
+package io.kprobelab.guest;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,18 @@
+package io.kprobelab.machine;
+
+/**
+ * The vCPU 0 state a boot loader hands to a 64-bit kernel (Firecracker-style vmlinux entry):
+ * long mode with paging (CR0.PE|PG, CR4.PAE, EFER.LME|LMA), CS = 0x08, SS = DS = ES = 0x10,
+ * CPL 0, RFLAGS = 0x2, no IDT, the x2APIC enabled.
+ *
+ * @param rip      the kernel's entry point
+ * @param rsp      top of the boot stack (mapped by {@code cr3})
+ * @param rsi      the boot-information pointer passed in RSI
+ * @param cr3      physical address of the PML4 the loader built
+ * @param gdtBase  linear address of the loader's GDT (as LGDT would load it)
+ * @param gdtLimit its limit
+ * @param callStack top of a 16-byte aligned stack of host-reserved memory, mapped writable in
+ *                  every address space, that {@link Machine#call} uses on the booted kernel; 0 for none
+ */
+public record KernelEntry(long rip, long rsp, long rsi, long cr3, long gdtBase, int gdtLimit, long callStack) {
+}
