@@ -114,4 +114,16 @@ public interface Machine {
     default SerialConsole console() {
         throw new UnsupportedOperationException("console is not available on this machine");
     }
+
+    /**
+     * Calls {@code listener} after every {@link #loadBare} or {@link #bootKernel}, once the new
+     * image's memory and symbols are in place (on the thread that loaded it). Whatever was
+     * written into guest memory before, such as planted breakpoints, is gone: users of guest
+     * text (kprobes) re-plant from here.
+     *
+     * @return closing it removes the listener
+     */
+    default AutoCloseable onImageLoaded(Runnable listener) {
+        throw new UnsupportedOperationException("onImageLoaded is not available on this machine");
+    }
 }

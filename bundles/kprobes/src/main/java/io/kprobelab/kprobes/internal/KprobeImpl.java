@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class KprobeImpl implements Kprobe {
 
     final KprobeSpec spec;
-    final long addr;
-    final String symbol;
-    final long offset;
+    /** Where it is planted; re-resolved from the spec when a new image is loaded. */
+    volatile long addr;
+    volatile String symbol;
+    volatile long offset;
     /** Set for the entry probe of a kretprobe: its pre-handler is {@code pre_handler_kretprobe}. */
     final KretprobeImpl kretprobe;
     final AtomicLong nmissed = new AtomicLong();

@@ -102,7 +102,16 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         this.generation = generation;
         this.preemptible = preemptible;
         arch.initKprobes(this);
+        AutoCloseable sub = null;
+        try {
+            sub = machine.onImageLoaded(this::imageLoaded);
+        } catch (UnsupportedOperationException e) {
+            // a machine that never reloads
+        }
+        imageSubscription = sub;
     }
+
+    private final AutoCloseable imageSubscription;
 
     /** The DS constructor: generation from configuration, else the framework property, else 2005. */
     @Activate
@@ -117,6 +126,13 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     /** Unregisters everything and releases the arch. */
     @Deactivate
     public void close() {
+        if (imageSubscription != null) {
+            try {
+                imageSubscription.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "cannot stop listening for image loads: " + e);
+            }
+        }
         synchronized (lock) {
             for (KprobeImpl kp : new ArrayList<>(userProbes)) {
                 if (kp.kretprobe != null) {
@@ -445,6 +461,59 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     /** In-flight instances in the table (for tests and views). */
     public int instancesInFlight() {
         return instances.size();
+    }
+
+    /**
+     * A new image replaced guest memory (a boot or a bare load): every breakpoint, slot and the
+     * trampoline went with the old one. Forget them without touching memory, set the arch up
+     * again, and re-plant each registered probe where its symbol now is; a probe whose place is
+     * gone is marked {@code GONE}, as the kernel marks probes of an unloaded module.
+     */
+    private void imageLoaded() {
+        synchronized (lock) {
+            for (ProbePointImpl site : table.all()) {
+                site.armed = false;
+            }
+            table.clear();
+            instances.drain(ri -> {
+                if (ri.rp != null) {
+                    ri.rp.giveBack(ri);
+                } else {
+                    ri.owner.orphanReturned();
+                }
+            });
+            arch.exitKprobes();
+            arch.imageReloaded();
+            try {
+                arch.initKprobes(this);
+            } catch (KprobeException e) {
+                LOG.log(Level.ERROR, "kprobes: cannot set up the arch on the new image: " + e.getMessage());
+            }
+            for (KprobeImpl kp : new ArrayList<>(userProbes)) {
+                kp.detach();
+                replant(kp);
+            }
+        }
+    }
+
+    private void replant(KprobeImpl kp) {
+        try {
+            long addr = resolve(kp.spec);
+            checkAddressSafe(addr);
+            Symbol sym = symbols().symbolAt(addr).orElse(null);
+            if (kp.kretprobe != null && (sym == null || sym.address() != addr)) {
+                throw new KprobeException(Errno.EINVAL, describe(addr) + " is not a function entry");
+            }
+            kp.addr = addr;
+            kp.symbol = sym == null ? null : sym.name();
+            kp.offset = sym == null ? 0 : addr - sym.address();
+            userProbes.remove(kp);
+            addProbe(kp);
+            kp.gone = false;
+        } catch (KprobeException e) {
+            kp.gone = true;
+            LOG.log(Level.WARNING, "kprobes: " + kp + " is gone with the old image: " + e.getMessage());
+        }
     }
 
     // ---- internals ----

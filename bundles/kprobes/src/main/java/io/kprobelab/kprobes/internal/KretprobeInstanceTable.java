@@ -71,6 +71,20 @@ final class KretprobeInstanceTable {
         }
     }
 
+    /** Empties the table, handing each instance to {@code sink} (the image they lived in is gone). */
+    synchronized void drain(java.util.function.Consumer<RetprobeSlotImpl> sink) {
+        for (int b = 0; b < BUCKETS; b++) {
+            for (RetprobeSlotImpl c = heads[b]; c != null; ) {
+                RetprobeSlotImpl next = c.next;
+                c.next = null;
+                c.inTable = false;
+                sink.accept(c);
+                c = next;
+            }
+            heads[b] = null;
+        }
+    }
+
     /** How many instances are in the table. */
     synchronized int size() {
         int n = 0;

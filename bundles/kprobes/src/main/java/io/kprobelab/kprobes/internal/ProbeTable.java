@@ -52,6 +52,11 @@ final class ProbeTable {
         snapshot = build(all);
     }
 
+    /** Forgets every probe point. Caller holds the registration lock. */
+    void clear() {
+        snapshot = new Snapshot(16, 0);
+    }
+
     /** Every probe point, in no particular order. */
     java.util.List<ProbePointImpl> all() {
         return values(snapshot);

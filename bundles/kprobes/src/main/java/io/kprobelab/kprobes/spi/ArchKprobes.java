@@ -57,6 +57,14 @@ public interface ArchKprobes {
     /** {@code arch_init_kprobes}: sets up the trampoline and registers the trap handlers. */
     void initKprobes(KprobesCore core) throws KprobeException;
 
+    /**
+     * A new image replaced guest memory: whatever the arch placed there (slots, trampoline) is
+     * gone and must not be written to; called between {@link #exitKprobes} and
+     * {@link #initKprobes}.
+     */
+    default void imageReloaded() {
+    }
+
     /** Undoes {@link #initKprobes}. */
     void exitKprobes();
 }

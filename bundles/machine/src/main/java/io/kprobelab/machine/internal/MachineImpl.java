@@ -126,6 +126,28 @@ public final class MachineImpl implements Machine {
             stopMachine(() -> doLoad(img));
             return null;
         });
+        imageLoaded();
+    }
+
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> imageListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public AutoCloseable onImageLoaded(Runnable listener) {
+        imageListeners.add(listener);
+        return () -> imageListeners.remove(listener);
+    }
+
+    /** Tells the listeners a new image is in place; one that throws does not stop the others. */
+    private void imageLoaded() {
+        for (Runnable l : imageListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                System.getLogger(MachineImpl.class.getName()).log(System.Logger.Level.ERROR,
+                        "image listener failed: " + e, e);
+            }
+        }
     }
 
     private void doLoad(ElfImage img) {
@@ -206,6 +228,7 @@ public final class MachineImpl implements Machine {
             stopMachine(() -> doBootKernel(img, e));
             return null;
         });
+        imageLoaded();
     }
 
     private void doBootKernel(ElfImage img, KernelEntry e) {

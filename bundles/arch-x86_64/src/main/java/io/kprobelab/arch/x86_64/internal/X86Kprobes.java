@@ -105,6 +105,16 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
                 generation == Generation.G2005 ? new Trampoline2005() : new Trampoline2613());
     }
 
+    /** Slots and trampoline lived in guest memory, which a new image replaced: allocate afresh. */
+    @Override
+    public synchronized void imageReloaded() {
+        slots = null;
+        trampoline = 0;
+        for (KprobeCtlblk c : ctlblk) {
+            c.reset();
+        }
+    }
+
     @Override
     public synchronized void exitKprobes() {
         KprobesCore c = core;

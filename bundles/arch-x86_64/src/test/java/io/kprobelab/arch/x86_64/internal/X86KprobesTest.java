@@ -212,6 +212,29 @@ class X86KprobesTest {
 
     @ParameterizedTest
     @EnumSource(Generation.class)
+    void newImage_replantsEveryProbe_whereItsSymbolNowIs(Generation g) throws Exception {
+        boot(g, "-O2");
+        List<Long> rets = new ArrayList<>();
+        Kprobe kp = core.registerKprobe(KprobeSpec.at("switcher"));
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("switcher")
+                .handler((ri, regs) -> { rets.add(regs.returnValue()); return 0; }));
+        long before = kp.addr();
+        machine.loadBare(TargetImage.get("-O0")); // another layout: the symbols moved
+        assertTrue(kp.isRegistered() && !kp.isGone());
+        assertTrue(before != addr("switcher"), "the -O0 image should place switcher elsewhere");
+        assertEquals(addr("switcher"), kp.addr());
+        assertEquals(0xcc, machine.memory().readU8(kp.addr()));
+        machine.resetTrapCounts();
+        assertEquals(0x55 ^ 9, machine.call("switcher", 9).rax());
+        assertEquals(List.of(0x55L ^ 9), rets);
+        assertEquals(g == Generation.G2005 ? 2 : 1, machine.trapCount(Trap.DB));
+        core.unregisterKretprobe(rp);
+        core.unregisterKprobe(kp);
+        assertEquals(0x55 ^ 9, machine.call("switcher", 9).rax());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Generation.class)
     void kretprobe_recursion_isLifo_andMaxactiveExhaustionCountsMisses(Generation g) throws Exception {
         boot(g);
         List<Long> rets = new ArrayList<>();

@@ -135,6 +135,8 @@ public final class MachineService implements Machine {
 
     @Override public io.kprobelab.machine.PhysicalMemory physicalMemory() { return machine.physicalMemory(); }
 
+    @Override public AutoCloseable onImageLoaded(Runnable listener) { return machine.onImageLoaded(listener); }
+
     @Override public void bootKernel(ElfImage image, io.kprobelab.machine.KernelEntry entry) {
         machine.bootKernel(image, entry);
     }
