@@ -1,6 +1,8 @@
 package io.kprobelab.x86;
 
 import io.kprobelab.x86.internal.Maps;
+import io.kprobelab.x86.internal.Ops;
+import io.kprobelab.x86.internal.Validity;
 
 /**
  * Decodes one x86-64 long-mode instruction. Never throws on any input bytes.
@@ -102,7 +104,27 @@ public final class Decoder {
                 insn.bytes = java.util.Arrays.copyOfRange(code, offset, offset + after);
                 return insn;
             }
-            // a bare FWAIT: prefixes may follow it; merged only with an x87 opcode
+            // a bare FWAIT: objdump goes on reading prefixes after it; a REX followed by another
+            // prefix or a second FWAIT ends the line early, and its length counts the prefixes
+            // after the FWAIT, not the FWAIT itself (objdump's own accounting)
+            int named = 0;
+            boolean rexLast = false;
+            for (int q = after; q < lim; q++) {
+                int nb = code[offset + q] & 0xff;
+                int k = nb == 0x9B ? -1 : Maps.PREFIX_KIND[nb];
+                if (k == 0) break;
+                if (rexLast) return fwaitLine(code, offset, address, named);
+                if (k < 0) {
+                    if (named == 0) break;
+                    int x87 = q + 1 < lim ? code[offset + q + 1] & 0xff : 0;
+                    // before an x87 opcode the whole run is one instruction
+                    if (x87 >= 0xD8 && x87 <= 0xDF) return merged(code, offset, n, address, q + 1);
+                    return fwaitLine(code, offset, address, named + 1);
+                }
+                named++;
+                rexLast = k == Maps.PK_REX;
+            }
+            // prefixes may follow it; merged only with an x87 opcode
             int j = after;
             while (j < lim && Maps.PREFIX_KIND[code[offset + j] & 0xff] == Maps.PK_LEGACY) j++;
             while (j < lim && Maps.PREFIX_KIND[code[offset + j] & 0xff] != 0) j++;
@@ -114,6 +136,18 @@ public final class Decoder {
             }
         }
         return decode(code, offset, available, address);
+    }
+
+    /** An FWAIT line of objdump's that ends inside the prefixes after it. */
+    private static Insn fwaitLine(byte[] code, int offset, long address, int length) {
+        Insn insn = new Insn();
+        insn.address = address;
+        insn.status = Insn.Status.OK;
+        insn.fwait = true;
+        insn.opcode = 0x9B;
+        insn.length = length;
+        insn.bytes = java.util.Arrays.copyOfRange(code, offset, offset + length);
+        return insn;
     }
 
     private static Insn merged(byte[] code, int offset, int n, long address, int skip) {
@@ -161,6 +195,28 @@ public final class Decoder {
     /** Convenience: decodes {@code code} from its start at {@code address}. */
     public static Insn decode(byte[] code, long address) {
         return decode(code, 0, code.length, address);
+    }
+
+    /**
+     * Which register fields of a VEX/XOP/EVEX instruction name the same register
+     * ({@code Validity.EQ_*}): full numbers, with R/R'/B/X/V' and the VSIB index.
+     */
+    static int eqMask(Insn d) {
+        if (d.encoding == Insn.ENC_LEGACY || !d.hasModrm) return 0;
+        boolean evex = d.encoding == Insn.ENC_EVEX;
+        int reg = d.reg | (evex ? d.evexRPrime << 4 : 0);
+        int v = d.vexVvvv;
+        int eq = reg == v ? Validity.EQ_REG_V : 0;
+        if (d.mod == 3) {
+            int rm = d.rm | (evex && (d.vexRex & 2) != 0 ? 16 : 0);
+            if (reg == rm) eq |= Validity.EQ_REG_RM;
+            if (v == rm) eq |= Validity.EQ_V_RM;
+        } else if (d.hasSib) {
+            int idx = ((d.sib >> 3) & 7) | ((d.vexRex & 2) << 2) | (evex && (d.evexP2 & 8) == 0 ? 16 : 0);
+            if (reg == idx) eq |= Validity.EQ_REG_INDEX;
+            if (v == idx) eq |= Validity.EQ_V_INDEX;
+        }
+        return eq;
     }
 
     /** One decode: a cursor over the bytes plus the Insn being filled in. */
@@ -395,9 +451,115 @@ public final class Decoder {
                     // objdump: a rejected form consumes the prefixes and the opcode bytes; a
                     // rejected operand (BadOp) the prefixes and the first opcode byte only
                     d.length = v == Formatter.BAD_OPERAND ? d.prefixCount + 1 : d.opcodeOffset + 1;
+                } else if (d.map == Insn.MAP_0F && d.opcode == 0x0F) {
+                    // 3DNow!: the imm8 suffix is the opcode
+                    applyMeasured(Validity.code(Validity.THREEDNOW, 0, (int) d.imm & 0xff));
+                } else if (Ops.entry(d.map, d.opcode) == null) {
+                    // SSE/MMX/x87/...: the verdict measured from objdump
+                    int state = (opsize ? 1 : 0) + (d.lastRepPrefix == 0xF3 ? 2 : d.lastRepPrefix == 0xF2 ? 4 : 0)
+                            + (w ? 6 : 0) + ((rex & 4) != 0 ? 12 : 0) + ((rex & 1) != 0 ? 24 : 0);
+                    int row = Validity.row(Validity.LEGACY, d.map, d.opcode, state, 0);
+                    applyMeasured(Validity.code(Validity.LEGACY, row,
+                            Validity.mc80(d.hasModrm, d.mod, d.reg, d.rm, d.ripRelative)));
                 }
             }
         }
+
+        /** Applies a {@link Validity} code to a structurally complete instruction. */
+        private void applyMeasured(int code) {
+            Insn d = insn;
+            if (code == Validity.OK || truncated) return;
+            d.status = Insn.Status.INVALID;
+            d.badKind = Formatter.BAD_MEASURED;
+            d.formLength = d.length;
+            if (code == Validity.BAD_AFTER_OPCODE) d.length = d.opcodeOffset + 1;
+            else if (code == Validity.BAD_AFTER_PREFIX) d.length = d.prefixCount + 1;
+            else if (code == Validity.BAD_AFTER_MODRM) d.length = d.opcodeOffset + 2;
+            else if (code == Validity.BAD_AFTER_PREFIX2) d.length = d.prefixCount + 2;
+        }
+
+        /** objdump's verdict on a structurally valid VEX or XOP instruction. */
+        private void measureVex() {
+            Insn d = insn;
+            if (truncated) return;
+            int map = d.encoding == Insn.ENC_XOP ? d.map - 5 : d.map - 1;
+            int state = d.vexPp + 4 * (d.vexL & 1) + 8 * d.vexW;
+            int code = Validity.code(Validity.VEX_BASE, Validity.row(Validity.VEX_BASE, map, d.opcode, state, 0),
+                    Validity.mc80(d.hasModrm, d.mod, d.reg, d.rm, d.hasSib));
+            int mc = Validity.mc24(d.hasModrm, d.mod, d.reg, d.hasSib);
+            int v = d.vexVvvv & 15;
+            if (v != 0) code = worst(code, vexDev(map, state, v < 8 ? 0 : 1, mc));
+            if ((d.vexRex & 4) != 0) code = worst(code, vexDev(map, state, 2, mc));
+            if ((d.vexRex & 1) != 0 && d.mod == 3) code = worst(code, vexDev(map, state, 3, mc));
+            code = worst(code, equal(map, state));
+            applyMeasured(code);
+        }
+
+        private int vexDev(int map, int state, int probe, int mc) {
+            return Validity.code(Validity.VEX_DEV, Validity.row(Validity.VEX_DEV, map, insn.opcode, state, probe), mc);
+        }
+
+        /** objdump's verdict on a structurally valid EVEX instruction. */
+        private void measureEvex() {
+            Insn d = insn;
+            if (truncated) return;
+            int map = d.map <= 3 ? d.map - 1 : d.map - 2;
+            int p2 = d.evexP2;
+            int b = (p2 >> 4) & 1;
+            int m = (p2 & 7) != 0 ? 1 : 0;
+            int state = d.vexPp + 4 * d.vexW + 8 * ((p2 >> 5) & 3) + 32 * b + 64 * m;
+            int mc = Validity.mc24(d.hasModrm, d.mod, d.reg, d.hasSib);
+            int code = Validity.code(Validity.EVEX_BASE, Validity.row(Validity.EVEX_BASE, map, d.opcode, state, 0), mc);
+            int ds = d.vexPp + 4 * d.vexW + 8 * b + 16 * m;
+            if ((p2 & 0x80) != 0) code = worst(code, evexDev(map, ds, 0, mc));
+            int v = d.vexVvvv & 31;
+            if (v != 0) {
+                int probe = v < 8 ? 1 : v < 16 ? 2 : v == 16 ? 3 : 4;
+                code = worst(code, evexDev(map, ds, probe, mc));
+            }
+            if ((d.vexRex & 4) != 0) code = worst(code, evexDev(map, ds, 5, mc));
+            if (d.evexRPrime != 0) code = worst(code, evexDev(map, ds, 6, mc));
+            if (d.mod == 3 && (d.vexRex & 1) != 0) code = worst(code, evexDev(map, ds, 7, mc));
+            if (d.mod == 3 && (d.vexRex & 2) != 0) code = worst(code, evexDev(map, ds, 8, mc));
+            code = worst(code, equal(6 + map, ds & 15));
+            applyMeasured(code);
+        }
+
+        /** The verdict of the register equalities of a VEX/XOP/EVEX instruction, if any. */
+        private int equal(int map, int state) {
+            int eq = eqMask(insn);
+            if (eq == 0) return Validity.OK;
+            int row = Validity.row(Validity.EQUAL, map, insn.opcode, state, 0);
+            int kind = insn.mod == 3 ? Validity.EQP_REG : insn.hasSib ? Validity.EQP_SIB : Validity.EQP_MEM;
+            if (Validity.code(Validity.EQUAL, row, kind) != Validity.OK) return Validity.OK;
+            int code = Validity.OK;
+            int p = kind + 1;
+            for (int bit = 1; bit <= Validity.EQ_V_INDEX; bit <<= 1) {
+                boolean probed = kind == Validity.EQP_MEM ? bit == Validity.EQ_REG_V
+                        : kind == Validity.EQP_SIB ? (bit & (Validity.EQ_REG_V | Validity.EQ_REG_INDEX | Validity.EQ_V_INDEX)) != 0
+                        : (bit & (Validity.EQ_REG_V | Validity.EQ_REG_RM | Validity.EQ_V_RM)) != 0;
+                if (!probed) continue;
+                if ((eq & bit) != 0) code = worst(code, Validity.code(Validity.EQUAL, row, p));
+                p++;
+            }
+            return code;
+        }
+
+        private int evexDev(int map, int state, int probe, int mc) {
+            return Validity.code(Validity.EVEX_DEV, Validity.row(Validity.EVEX_DEV, map, insn.opcode, state, probe), mc);
+        }
+
+        /**
+         * Of two rejections, the one objdump reports first: the opcode tables (after the opcode),
+         * then the operands (BadOp, a "(bad)" operand), then the whole-instruction checks.
+         */
+        private static int worst(int a, int b) {
+            if (a == Validity.OK) return b;
+            if (b == Validity.OK) return a;
+            return RANK[a] <= RANK[b] ? a : b;
+        }
+
+        private static final int[] RANK = {9, 0, 4, 3, 2, 1, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
 
         private void readImm(int size) {
             insn.immOffset = pos;
@@ -491,10 +653,12 @@ public final class Decoder {
             vexCommon(map, opcode);
             if (map == 1 && opcode == 0x77) {
                 finishVexLike(false, 0);
+                measureVex();
                 return;
             }
             boolean imm8 = map == 3 || (map == 1 && Maps.vex0fHasImm8(opcode));
             finishVexLike(true, imm8 ? 1 : 0);
+            measureVex();
         }
 
         private void decodeEvex() {
@@ -537,6 +701,8 @@ public final class Decoder {
                 d.status = Insn.Status.INVALID;
                 d.formLength = d.length;
                 d.length = afterOpcode;
+            } else if (d.status == Insn.Status.OK) {
+                measureEvex();
             }
         }
 
@@ -563,6 +729,7 @@ public final class Decoder {
             vexCommon(map, opcode);
             int immSize = map == 8 ? 1 : map == 10 ? 4 : 0;
             finishVexLike(true, immSize);
+            measureVex();
         }
 
         private void finishVexLike(boolean modrm, int immSize) {

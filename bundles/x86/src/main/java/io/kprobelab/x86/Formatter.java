@@ -77,7 +77,7 @@ public final class Formatter {
     }
 
     /** Verdict kinds, stored in {@code Insn.badKind}. */
-    static final int BAD_NONE = 0, BAD_TABLE = 1, BAD_OPERAND = 2, BAD_PREFIX = 3;
+    static final int BAD_NONE = 0, BAD_TABLE = 1, BAD_OPERAND = 2, BAD_PREFIX = 3, BAD_MEASURED = 4;
 
     /**
      * The table verdict for a structurally complete legacy instruction: {@link #BAD_NONE} when
@@ -183,6 +183,11 @@ public final class Formatter {
             }
             scanPrefixes();
             if (d.status == Insn.Status.INVALID && d.badKind == 0) {
+                return finishBad();
+            }
+            if (d.status == Insn.Status.INVALID && d.badKind == BAD_MEASURED) {
+                // measured verdict (Validity): objdump's text around the (bad) is not modelled
+                covered = false;
                 return finishBad();
             }
             if (d.status == Insn.Status.TRUNCATED) {

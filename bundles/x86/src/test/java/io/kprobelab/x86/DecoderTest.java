@@ -320,4 +320,65 @@ class DecoderTest {
         // never throws
         assertEquals(Insn.Status.TRUNCATED, Decoder.decode(new byte[3], 5, 10, 0).status());
     }
+
+    static void bad(int len, int... v) {
+        Insn i = d(v);
+        assertEquals(Insn.Status.INVALID, i.status(), i.toString());
+        assertEquals(len, i.length(), i.toString());
+    }
+
+    /** Verdicts from the measured tables (internal.Validity), as objdump 2.40 gives them. */
+    @Test
+    void measuredVerdicts() {
+        ok(4, 0xf3, 0x0f, 0x58, 0xc1);            // addss xmm0,xmm1
+        ok(4, 0x66, 0x0f, 0x58, 0xc1);            // addpd xmm0,xmm1
+        ok(4, 0x0f, 0x38, 0x00, 0xc1);            // pshufb mm0,mm1
+        bad(4, 0xf2, 0x0f, 0x38, 0x00, 0xc1);     // no F2 form: (bad) after the opcode
+        // x87
+        bad(2, 0xd9, 0x08);                       // D9 /1 memory: "(bad)  [rax]", whole length
+        ok(2, 0xd9, 0xc8);                        // fxch st(0)
+        ok(2, 0xdd, 0x08);                        // fisttp QWORD PTR [rax]
+        bad(2, 0xde, 0xd8);                       // DE D8 is undefined, DE D9 is fcompp
+        ok(2, 0xde, 0xd9);
+        // 3DNow!: the suffix decides; an unknown one is a BadOp (prefixes + first byte)
+        ok(4, 0x0f, 0x0f, 0xc1, 0x0c);            // pi2fw mm0,mm1
+        bad(1, 0x0f, 0x0f, 0xc1, 0x11);
+        // VEX: vvvv must be 1111 when unused
+        ok(3, 0xc5, 0xf8, 0x77);                  // vzeroupper
+        bad(3, 0xc5, 0xf0, 0x77);
+        ok(4, 0xc5, 0xf9, 0x6f, 0xc2);            // vmovdqa xmm0,xmm2
+        bad(3, 0xc5, 0xf1, 0x6f, 0xc2);
+        // EVEX: zeroing needs a mask register
+        ok(6, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0xc1);  // vmovups zmm0,zmm1
+        ok(6, 0x62, 0xf1, 0x7c, 0xcf, 0x10, 0xc1);  // vmovups zmm0{k7}{z},zmm1
+        bad(5, 0x62, 0xf1, 0x7c, 0xc8, 0x10, 0xc1);
+        // register equalities: AMX tiles must differ, VEX gathers' index must differ from both
+        ok(5, 0xc4, 0xe2, 0x73, 0x5e, 0xc2);        // tdpbssd tmm0,tmm2,tmm1
+        bad(5, 0xc4, 0xe2, 0x73, 0x5e, 0xca);       // tdpbssd tmm1,tmm2,tmm1
+        ok(6, 0xc4, 0xe2, 0x69, 0x92, 0x0c, 0x18);  // vgatherdps xmm1,[rax+xmm3*1],xmm2
+        bad(6, 0xc4, 0xe2, 0x69, 0x92, 0x0c, 0x10); // index xmm2 = mask xmm2
+        // bound registers 4..15 do not exist (REX.R)
+        ok(4, 0x66, 0x0f, 0x1a, 0x00);              // bndmov bnd0,[rax]
+        bad(5, 0x66, 0x44, 0x0f, 0x1a, 0x00);
+        assertTrue(io.kprobelab.x86.internal.Validity.loaded(), "validity.bin not found");
+    }
+
+    /** objdump's lines for a bare FWAIT followed by prefixes (decodeListing only). */
+    @Test
+    void fwaitListingLines() {
+        int[][] cases = {
+            {2, 0x9b, 0x26, 0x4b, 0x2e, 0x5a},   // "es rex.WXB" over 9b 26
+            {2, 0x9b, 0xf3, 0x9b, 0x7c, 0x90},   // "repz fwait"
+            {1, 0x9b, 0x48, 0x9b, 0x90},         // "rex.W" over 9b
+            {3, 0x9b, 0x66, 0xf3, 0x9b, 0x90},   // "data16 repz fwait"
+            {1, 0x9b, 0x9b, 0x90},               // fwait
+            {5, 0x9b, 0x66, 0x9b, 0xd9, 0x00},   // "data16 fld DWORD PTR [rax]"
+        };
+        for (int[] c : cases) {
+            byte[] code = b(java.util.Arrays.copyOfRange(c, 1, c.length));
+            Insn i = Decoder.decodeListing(code, 0, code.length, 0);
+            assertEquals(c[0], i.length(), i.toString());
+            assertEquals(Insn.Status.OK, i.status(), i.toString());
+        }
+    }
 }

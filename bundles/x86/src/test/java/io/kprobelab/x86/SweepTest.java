@@ -70,10 +70,7 @@ class SweepTest {
             for (int op = 0; op < 256; op++) {
                 if (map == 0 && skipOneByte(op)) continue;
                 if (map == 1 && (op == 0x38 || op == 0x3a)) continue;
-                boolean described = io.kprobelab.x86.internal.Ops.entry(map, op) != null;
                 for (int p = -1; p < PREFIXES.length; p++) {
-                    // opcodes the tables do not describe get the length check only: fewer prefixes
-                    if (!described && p >= 0 && p != 0 && p != 1 && p != 2 && p != 3 && p != 15 && p != 20) continue;
                     int[] pf = p < 0 ? new int[0] : PREFIXES[p];
                     int n = p < 0 ? 256 : modrms.length;
                     for (int m = 0; m < n; m++) {
