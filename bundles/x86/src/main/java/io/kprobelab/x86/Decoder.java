@@ -381,6 +381,16 @@ public final class Decoder {
                 d.rm = (m & 7) | ((rex & 1) << 3);
             } else if ((flags & Maps.F_MODRM) != 0) {
                 readModrm();
+                if (d.map == Insn.MAP_ONE_BYTE && d.opcode == 0xff) {
+                    // Group 5 (SDM Vol. 2 Table A-6): near call/jmp are 64-bit whatever the
+                    // prefixes (f64); push defaults to 64 and 66 makes it 16 (d64).
+                    int ext = (d.reg & 7);
+                    if (ext == 2 || ext == 4) {
+                        d.operandSize = 64;
+                    } else if (ext == 6) {
+                        d.operandSize = w ? 64 : opsize ? 16 : 64;
+                    }
+                }
             }
 
             int imm = flags & Maps.IMM_MASK;

@@ -27,6 +27,16 @@ class DecoderTest {
     }
 
     @Test
+    void group5_nearCallJmpAre64Bit_pushDefaults64() {
+        assertEquals(64, ok(2, 0xff, 0xd0).operandSize());        // call rax
+        assertEquals(64, ok(2, 0xff, 0x13).operandSize());        // call QWORD PTR [rbx]
+        assertEquals(64, ok(2, 0xff, 0xe0).operandSize());        // jmp rax
+        assertEquals(64, ok(2, 0xff, 0x33).operandSize());        // push QWORD PTR [rbx]
+        assertEquals(16, ok(3, 0x66, 0xff, 0x33).operandSize());  // push WORD PTR [rbx]
+        assertEquals(32, ok(2, 0xff, 0xc0).operandSize());        // inc eax
+    }
+
+    @Test
     void simple() {
         // push rbp
         Insn i = ok(1, 0x55);
