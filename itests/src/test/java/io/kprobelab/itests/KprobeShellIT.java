@@ -98,7 +98,7 @@ public class KprobeShellIT {
                 "#              | |         |   |||||     |         |",
                 "          <idle>-0       [000] d....     0.000000: myprobe: (kprobe_target+0x0/0x20) arg1=0x1e",
                 "          <idle>-0       [000] d....     0.000000: myretprobe: "
-                        + "(kprobe_caller+0xd/0x1f80 <- kprobe_target) arg1=0xa"),
+                        + "(kprobe_caller+0xd/0x20 <- kprobe_target) arg1=0xa"),
                 shell("kprobe:trace"));
         // 2005: entry #BP (both probes share it) + #DB after the displaced instruction,
         // trampoline #BP + #DB after its nop
@@ -149,7 +149,7 @@ public class KprobeShellIT {
         // the trampoline handler sets RIP itself: no #DB after the trampoline
         assertEquals("1 #DB 1\n3 #BP 2", shell("machine:traps"));
         assertTrue(shell("kprobe:trace"), shell("kprobe:trace").endsWith(
-                "myretprobe: (kprobe_caller+0xd/0x1f80 <- kprobe_target) arg1=0xa"));
+                "myretprobe: (kprobe_caller+0xd/0x20 <- kprobe_target) arg1=0xa"));
     }
 
     @Test

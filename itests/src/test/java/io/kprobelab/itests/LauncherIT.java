@@ -293,6 +293,95 @@ class LauncherIT {
                 GuestElf.nm(elf, "sys_mkdir").split(" ")[0], 16))), out);
     }
 
+    /** What the guest prints while it boots (pid 1 is sh with nothing to run), 256 MiB by default. */
+    static final String GUEST_BOOT = String.join("\n",
+            "[    0.000000] KprobeLab guest kernel, 256 MiB RAM, 1 CPU(s), tick 1000000 instructions",
+            "[    0.000000] Command line: sh",
+            "[    0.000000] text ffffffff81000000-ffffffff81004df6, image end ffffffff81040000",
+            "[    0.000000] Memory: 244968 KiB free",
+            "[    0.000000] sh[1] exited with status 0", "");
+
+    /** init's output with mkdir-exit deployed: each return line comes before what init prints of that call. */
+    static final String INIT_WITH_MKDIR_EXIT = String.join("\n",
+            "",
+            "Welcome to KprobeLab (init pid 2)",
+            "",
+            "sys_mkdir exited, returned 0",
+            "init: mkdir(\"/tmp\") = 0",
+            "sys_mkdir exited, returned 0",
+            "init: mkdir(\"/home\") = 0",
+            "sys_mkdir exited, returned -17",
+            "init: mkdir(\"/tmp\") = -17 File exists",
+            "sys_mkdir exited, returned 0",
+            "sys_mkdir exited, returned -17",
+            "mkdir: cannot create directory '/tmp': File exists",
+            "init: mkdir exited with status 1",
+            "init: done", "");
+
+    @Test
+    void guestRun_mkdirTwice_printsEexist_failsWithItsStatus_afterInit() throws Exception {
+        Run r = kprobelab("-c", "guest:run mkdir /a /a", "-c", "guest:ps");
+        assertEquals(1, r.exit(), r.toString()); // status 1 fails the command: nothing after it runs
+        assertTrue(r.out().startsWith(GUEST_BOOT + "\nWelcome to KprobeLab (init pid 2)\n"), r.toString());
+        assertTrue(r.out().endsWith("init: done\nmkdir: cannot create directory '/a': File exists\n"), r.toString());
+        assertTrue(!r.out().contains("sys_mkdir exited"), "no probe is deployed here:\n" + r);
+        assertTrue(r.err().contains("kprobelab: mkdir exited with status 1\n"), r.toString());
+        assertTrue(!r.out().contains(" PID "), r.toString());
+
+        Run ok = kprobelab("-c", "guest:run mkdir /a");
+        assertEquals(0, ok.exit(), ok.toString());
+        assertTrue(ok.out().endsWith("init: done\n"), ok.toString());
+
+        Run nosuch = kprobelab("-c", "guest:run nosuch");
+        assertEquals(1, nosuch.exit(), nosuch.toString());
+        assertTrue(nosuch.out().endsWith("init: done\n[    0.002000] umh: cannot run nosuch: error -2\n"), nosuch.toString());
+        assertTrue(nosuch.err().contains("kprobelab: nosuch: cannot run: error -2 (no such program)"), nosuch.toString());
+    }
+
+    @Test
+    void mainJob_mkdirExitDeployed_initInterleavesWithItsReturns_thenThePrompt() throws Exception {
+        Files.createDirectories(home.resolve("deploy"));
+        Files.copy(Path.of(System.getProperty("kprobelab.probe-mkdir-exit.jar")),
+                home.resolve("deploy/probe-mkdir-exit.jar"));
+        Run r = kprobelabWithInput("guest:ps\n");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(GUEST_BOOT + INIT_WITH_MKDIR_EXIT
+                + "KprobeLab: kprobes on an emulated x86-64 machine. 'help' lists the commands, "
+                + "'help machine:call' describes one; ^D quits.\n"
+                + "kprobelab>   PID  PPID S    TICKS COMMAND\n"
+                + "    0     0 R        1 swapper\n"
+                + "kprobelab> gosh: stopping framework\n", r.out());
+        assertTrue(!r.err().contains("ERROR") && !r.err().contains("SEVERE"), r.toString());
+
+        // -c: the same, then the commands
+        Run c = kprobelab("-c", "guest:run mkdir /a /a");
+        assertEquals(1, c.exit(), c.toString());
+        assertEquals(GUEST_BOOT + INIT_WITH_MKDIR_EXIT + "sys_mkdir exited, returned 0\n"
+                + "sys_mkdir exited, returned -17\nmkdir: cannot create directory '/a': File exists\n", c.out());
+    }
+
+    @Test
+    void returnProbeOnSysMkdir_tracesTheGuestTask_withVirtualTime() throws Exception {
+        Run r = kprobelab("-c", "kprobe:add 'r:mkret sys_mkdir $retval'", "-c", "kprobe:enable mkret",
+                "-c", "guest:run mkdir /b", "-c", "kprobe:trace", "-c", "guest:ps", "-c", "guest:dmesg");
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.out();
+        // pid 1 sh, 2 init, 3 init's mkdir, 4 this one; one instruction is one virtual nanosecond
+        assertTrue(out.contains("\n           mkdir-4       [000] d....     0.007699: mkret: "
+                + "(do_syscall_64+0x3f/0x7b <- sys_mkdir) arg1=0x0\n"), out);
+        assertTrue(out.contains("# entries-in-buffer/entries-written: 1/1   #P:1\n"), out);
+        assertTrue(out.endsWith("  PID  PPID S    TICKS COMMAND\n    0     0 R        2 swapper\n" + GUEST_BOOT), out);
+    }
+
+    @Test
+    void bareMode_hasNoGuest() throws Exception {
+        Run r = kprobelab("--elf", elf.toString(), "-c", "guest:ps");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("kprobelab: no guest: the guest kernel is not running (bare mode with --elf"),
+                r.toString());
+    }
+
     @Test
     void help_printsUsage_exitZero() throws Exception {
         Run r = kprobelab("--help");

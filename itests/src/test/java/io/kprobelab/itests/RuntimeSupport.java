@@ -43,8 +43,10 @@ final class RuntimeSupport {
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"),
                 reactorBundle("x86"), reactorBundle("machine"), reactorBundle("traps"),
-                // the shell's kprobe:* commands import the kprobes API, so the core and arch come too
-                reactorBundle("kprobes"), reactorBundle("arch-x86_64"), reactorBundle("shell"));
+                // the shell's kprobe:* commands import the kprobes API, so the core and arch come too;
+                // its guest:* commands the guest's (which stays disabled here: kprobelab.elf is set)
+                reactorBundle("kprobes"), reactorBundle("arch-x86_64"), reactorBundle("guest"),
+                reactorBundle("shell"));
     }
 
     /** A reactor module's jar, found through the property failsafe sets, by reference. */

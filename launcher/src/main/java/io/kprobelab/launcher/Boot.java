@@ -294,7 +294,8 @@ final class Boot {
 
     /**
      * Waits until every {@code config/*.cfg} is a configuration and every {@code deploy/*.jar}
-     * a bundle, so application components see them at their first activation.
+     * a started bundle, so application components see them at their first activation (and the
+     * guest's init meets deployed probes).
      */
     private void awaitFileInstall() {
         Bundle fileinstall = Stream.of(context().getBundles())
@@ -311,7 +312,8 @@ final class Boot {
             missing = new LinkedHashSet<>(configs);
             missing.removeAll(configuredFiles());
             for (String jar : jars) {
-                if (Stream.of(context().getBundles()).noneMatch(b -> b.getLocation().endsWith("/" + jar))) {
+                // started, not only installed: their services (probe handlers) are then registered
+                if (Stream.of(context().getBundles()).noneMatch(b -> b.getLocation().endsWith("/" + jar) && started(b))) {
                     missing.add(jar);
                 }
             }
@@ -326,6 +328,10 @@ final class Boot {
             }
         } while (System.nanoTime() < deadline);
         err.println("kprobelab: WARNING: FileInstall has not applied " + missing + " after 5 s; starting anyway");
+    }
+
+    private static boolean started(Bundle b) {
+        return b.getState() == Bundle.ACTIVE || b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
     }
 
     private Set<String> files(String dir, String... suffixes) {

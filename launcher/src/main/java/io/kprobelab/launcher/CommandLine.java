@@ -22,8 +22,8 @@ record CommandLine(Path elf, String generation, List<Step> steps, boolean help) 
 
     static final String USAGE = String.join("\n",
             "usage: kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]",
-            "  no -c/--script   boot, then an interactive shell",
-            "  -c COMMAND       run one shell command (repeatable, in order), then exit",
+            "  no -c/--script   boot, run the guest's init, then an interactive shell",
+            "  -c COMMAND       run one shell command (repeatable, in order; after init), then exit",
             "  --script FILE    run the commands in FILE, one per line (# starts a comment), then exit",
             "  --elf FILE       boot FILE in bare mode instead of the bundled guest kernel",
             "  --generation NAME  kprobes generation: 2005 (default) or 2.6.13",

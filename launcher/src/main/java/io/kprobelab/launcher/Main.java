@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -24,6 +25,11 @@ public final class Main {
     static final String MACHINE = "io.kprobelab.machine.Machine";
     static final String MACHINE_BUNDLE = "io.kprobelab.machine";
     static final String MACHINE_COMPONENT = "io.kprobelab.machine.internal.osgi.MachineService";
+    static final String GUEST_BUNDLE = "io.kprobelab.guest";
+    static final String GUEST_COMPONENT = "io.kprobelab.guest.internal.osgi.GuestService";
+
+    /** What runs first on the guest (DESIGN.md section 6), once deploy/'s probes are in place. */
+    static final String INIT = "guest:run init";
 
     /** How long to wait for the machine to boot an {@code --elf}. */
     private static final long MACHINE_WAIT_NANOS = 10_000_000_000L;
@@ -66,6 +72,8 @@ public final class Main {
                 .toAbsolutePath().normalize();
 
         Boot boot;
+        AtomicReference<Optional<String>> noGuest = new AtomicReference<>(
+                Optional.of("the guest bundle is not installed"));
         try {
             // An --elf that cannot be booted stops the boot right after the machine's bundle
             // starts, before anything that needs the machine tries (and fails) again.
@@ -75,6 +83,11 @@ public final class Main {
                     if (failure.isPresent()) {
                         throw new Boot.BootFailure("cannot boot: " + failure.get());
                     }
+                }
+                // The guest boots on its own thread (SCR enables it asynchronously): wait, so that
+                // the kprobes core, started next, finds the guest's symbols for deployed probes.
+                if (cl.elf() == null && group.stream().anyMatch(b -> GUEST_BUNDLE.equals(b.getSymbolicName()))) {
+                    noGuest.set(awaitComponent(ctx, GUEST_COMPONENT, "the guest kernel"));
                 }
             });
         } catch (Boot.BootFailure e) {
@@ -94,13 +107,33 @@ public final class Main {
         try {
             reportFailedComponents(boot.context(), err);
             timing(err, "runtime ready");
+            // Not in bare mode: init runs on the booted guest before the prompt or the first command.
+            boolean init = cl.elf() == null;
+            if (init && noGuest.get().isPresent()) {
+                err.println("kprobelab: no guest: " + noGuest.get().get());
+                if (!cl.interactive()) {
+                    return 1;
+                }
+                init = false;
+            }
             if (cl.interactive()) {
+                if (init) {
+                    try (CommandRunner runner = CommandRunner.open(boot.context(), out, err)) {
+                        runner.run(INIT); // a failed init is reported; the shell opens anyway
+                    }
+                    timing(err, "init done");
+                }
                 boot.startConsole();
                 boot.framework().waitForStop(0);
                 return 0;
             }
+            List<String> steps = new ArrayList<>();
+            if (init) {
+                steps.add(INIT);
+            }
+            steps.addAll(commands);
             try (CommandRunner runner = CommandRunner.open(boot.context(), out, err)) {
-                for (String command : commands) {
+                for (String command : steps) {
                     if (!runner.run(command)) {
                         return 1; // nothing after a failed command runs
                     }
@@ -154,9 +187,18 @@ public final class Main {
 
     /** Waits for the machine component to activate; empty when it is up, else why it is not. */
     static Optional<String> awaitMachine(BundleContext ctx) throws InterruptedException {
+        return awaitComponent(ctx, MACHINE_COMPONENT, "the machine")
+                .map(w -> w.startsWith("the machine did not start") ? w + " (is the machine bundle resolved?)" : w);
+    }
+
+    /**
+     * Waits for component {@code name} to activate; empty when it is up, else why it is not (its
+     * activation failure, or that it did not come up in time).
+     */
+    static Optional<String> awaitComponent(BundleContext ctx, String name, String what) throws InterruptedException {
         long deadline = System.nanoTime() + MACHINE_WAIT_NANOS;
         while (System.nanoTime() < deadline) {
-            for (Components.Configuration c : Components.of(ctx, MACHINE_COMPONENT)) {
+            for (Components.Configuration c : Components.of(ctx, name)) {
                 if (c.state() == Components.ACTIVE) {
                     return Optional.empty();
                 }
@@ -166,8 +208,7 @@ public final class Main {
             }
             Thread.sleep(5);
         }
-        return Optional.of("the machine did not start within "
-                + Duration.ofNanos(MACHINE_WAIT_NANOS).toSeconds() + " s (is the machine bundle resolved?)");
+        return Optional.of(what + " did not start within " + Duration.ofNanos(MACHINE_WAIT_NANOS).toSeconds() + " s");
     }
 
     /** One line per component that failed to activate (SCR's own log is quiet, see Boot). */

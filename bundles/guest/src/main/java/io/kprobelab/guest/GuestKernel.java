@@ -1,12 +1,11 @@
 package io.kprobelab.guest;
 
+import io.kprobelab.guest.internal.Umh;
 import io.kprobelab.guest.internal.VmlinuxLoader;
 import io.kprobelab.machine.ElfException;
 import io.kprobelab.machine.ElfImage;
 import io.kprobelab.machine.Machine;
 import io.kprobelab.machine.RunResult;
-import io.kprobelab.machine.PhysicalMemory;
-import io.kprobelab.machine.Symbol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +59,7 @@ public final class GuestKernel {
     }
 
     /** Instructions per run slice while waiting for the guest (a slice ends early at power-off). */
-    static final long SLICE = 1_000_000;
+    static final long SLICE = Umh.SLICE;
 
     /**
      * Boots with {@code params} and {@code STAY_UP} and runs until pid 1 has exited (its
@@ -93,17 +92,6 @@ public final class GuestKernel {
      * @throws IllegalStateException if it does not finish within {@code maxInstructions}, or the guest powers off
      */
     public static ProgramResult run(Machine machine, String cmdline, IntConsumer output, long maxInstructions) {
-        byte[] cmd = cmdline.getBytes(StandardCharsets.UTF_8);
-        if (cmd.length > 255) {
-            throw new IllegalArgumentException("command line longer than 255 bytes");
-        }
-        long box = mailbox(machine);
-        PhysicalMemory pm = machine.physicalMemory();
-        int seq = pm.readU32(box) + 1;
-        byte[] field = new byte[256];
-        System.arraycopy(cmd, 0, field, 0, cmd.length);
-        pm.write(box + 0x10, field, 0, field.length);
-        pm.writeU32(box, seq);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         machine.console().setListener(b -> {
             captured.write(b);
@@ -111,29 +99,11 @@ public final class GuestKernel {
                 output.accept(b);
             }
         });
-        long start = machine.vcpu(0).retired(), retired = start;
         try {
-            while (pm.readU32(box + 4) != seq) {
-                RunResult r = machine.runKernel(SLICE);
-                retired = r.retired();
-                if (r.poweredOff()) {
-                    throw new IllegalStateException("the guest powered off while running " + cmdline);
-                }
-                if (retired - start > maxInstructions) {
-                    throw new IllegalStateException(cmdline + " still running after " + maxInstructions + " instructions");
-                }
-            }
+            ProgramResult r = Umh.run(machine, cmdline, maxInstructions, () -> false);
+            return new ProgramResult(r.pid(), r.status(), r.instructions(), captured.toString(StandardCharsets.UTF_8));
         } finally {
             machine.console().setListener(null);
         }
-        return new ProgramResult(pm.readU32(box + 8), pm.readU32(box + 12), retired - start,
-                captured.toString(StandardCharsets.UTF_8));
-    }
-
-    /** Physical address of {@code umh_mailbox} (kernel image: virtual = physical + __START_KERNEL_map). */
-    private static long mailbox(Machine machine) {
-        Symbol s = machine.symbols().lookup("umh_mailbox")
-                .orElseThrow(() -> new IllegalStateException("no umh_mailbox: is the guest kernel booted?"));
-        return s.address() - VmlinuxLoader.START_KERNEL_MAP;
     }
 }

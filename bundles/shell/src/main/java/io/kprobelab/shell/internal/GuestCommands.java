@@ -1,0 +1,114 @@
+package io.kprobelab.shell.internal;
+
+import io.kprobelab.guest.Guest;
+import io.kprobelab.guest.GuestTask;
+import io.kprobelab.guest.ProgramResult;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Process;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The {@code guest:*} Gogo commands (DESIGN.md section 6): thin adapters over the {@link Guest}
+ * service. {@code guest:run} succeeds when the program exits with status 0 and fails otherwise,
+ * with the one-line message {@code PROGRAM exited with status N}, so a script or {@code -c} stops
+ * there and the launcher exits 1, as a shell with {@code set -e} would.
+ */
+@Component(service = GuestCommands.class, property = {
+        "osgi.command.scope=guest",
+        "osgi.command.function=run",
+        "osgi.command.function=ps",
+        "osgi.command.function=dmesg"})
+public final class GuestCommands {
+
+    /** The header of {@code guest:ps}. */
+    static final String PS_HEADER = "  PID  PPID S    TICKS COMMAND";
+
+    // Optional and dynamic, like machine:*: in bare mode (--elf) there is no guest, and the
+    // commands say so.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Guest guest;
+
+    /** For DS. */
+    public GuestCommands() {
+    }
+
+    /** For tests: commands over a given guest. */
+    GuestCommands(Guest guest) {
+        this.guest = guest;
+    }
+
+    private Guest guest() {
+        Guest g = guest;
+        if (g == null) {
+            throw new CommandUnavailable("no guest: the guest kernel is not running "
+                    + "(bare mode with --elf, or see the log for why)");
+        }
+        return g;
+    }
+
+    @Descriptor("start a program in the guest (init, mkdir PATH..., mkdirbench N, spin N, sleep MS, deeprec N, "
+            + "fault KIND, syscalltest, sh WORD...) and print its console output as it comes; "
+            + "fails with 'PROGRAM exited with status N' when N is not 0")
+    public void run(
+            @Descriptor("the program, a built-in name or /bin/NAME") String program,
+            @Descriptor("its arguments (no spaces inside one: the guest splits at spaces)") String... args) {
+        run(program, args, session());
+    }
+
+    /** {@link #run(String, String...)} printing onto {@code out}. */
+    void run(String program, String[] args, PrintStream out) {
+        ProgramResult r;
+        try {
+            // The guest writes on the vCPU thread, where System.out is not this session's: write
+            // to the session's stream itself, flushed per line so probe output interleaves.
+            r = guest().run(program, List.of(args), b -> {
+                out.write(b);
+                if (b == '\n') {
+                    out.flush();
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new CommandError(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw e instanceof CommandUnavailable ? e : new CommandUnavailable(e.getMessage());
+        } finally {
+            out.flush();
+        }
+        if (r.pid() < 0) {
+            throw new CommandError(program + ": cannot run: error " + r.pid()
+                    + (r.pid() == -2 ? " (no such program)" : ""));
+        }
+        if (r.status() != 0) {
+            throw new CommandError(program + " exited with status " + r.status());
+        }
+    }
+
+    /** The current pipeline stage's output (a pipe or the session's), else System.out. */
+    private static PrintStream session() {
+        Process p = Process.Utils.current();
+        return p != null && p.out() != null ? p.out() : System.out;
+    }
+
+    @Descriptor("list the guest's tasks: PID, parent's PID, state (R running, S sleeping, Z zombie), "
+            + "TIME (timer ticks run) and COMMAND, from the kernel's task_list")
+    public String ps() {
+        List<String> lines = new ArrayList<>();
+        lines.add(PS_HEADER);
+        for (GuestTask t : guest().tasks()) {
+            lines.add(String.format("%5d %5d %c %8d %s", t.pid(), t.ppid(), t.state(), t.ticks(), t.comm()));
+        }
+        return String.join("\n", lines);
+    }
+
+    @Descriptor("the guest kernel's log buffer (printk output), as dmesg prints it")
+    public String dmesg() {
+        String log = guest().dmesg();
+        return log.isEmpty() ? null : log.endsWith("\n") ? log.substring(0, log.length() - 1) : log;
+    }
+}
