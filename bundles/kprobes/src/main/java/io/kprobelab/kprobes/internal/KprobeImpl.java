@@ -23,6 +23,8 @@ final class KprobeImpl implements Kprobe {
     volatile boolean gone;
     volatile boolean registered = true;
     volatile String failure;
+    /** The core's own probe (the task-exit hook): not listed, not the user's to unregister. */
+    boolean internal;
     /** The probe point it belongs to while registered; its trap counts are this probe's. */
     volatile ProbePointImpl site;
     /** Trap counts of the site when this probe joined it, so earlier traps are not counted. */

@@ -102,6 +102,9 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         this.generation = generation;
         this.preemptible = preemptible;
         arch.initKprobes(this);
+        synchronized (lock) {
+            installFlushHook();
+        }
         AutoCloseable sub = null;
         try {
             sub = machine.onImageLoaded(this::imageLoaded);
@@ -140,6 +143,10 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 } else {
                     unregisterKprobe(kp);
                 }
+            }
+            if (flushHook != null) {
+                removeProbe(flushHook);
+                flushHook = null;
             }
             arch.exitKprobes();
         }
@@ -333,7 +340,9 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
             sites.sort(Comparator.comparing(ProbePointImpl::addr, Long::compareUnsigned));
             for (ProbePointImpl site : sites) {
                 for (KprobeImpl kp : site.children()) {
-                    out.add(reportProbe(kp));
+                    if (!kp.internal) {
+                        out.add(reportProbe(kp));
+                    }
                 }
             }
             return out;
@@ -493,6 +502,44 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 kp.detach();
                 replant(kp);
             }
+            flushHook = null; // it lived in the old table
+            installFlushHook();
+        }
+    }
+
+    /** The guest kernel function that frees an exited task ({@code delayed_put_task_struct}'s role). */
+    static final String TASK_RELEASE = "release_task";
+
+    /** The core's probe on {@link #TASK_RELEASE}, or null (bare mode has no tasks to flush). */
+    private KprobeImpl flushHook;
+
+    /**
+     * {@code kprobe_flush_task}, hooked where the guest kernel frees an exited task (its first
+     * argument): the kretprobe instances the task still holds, such as those of {@code do_exit}
+     * and of its last {@code schedule}, which never return, are recycled before the task's
+     * memory can be reused by another task. Kernels since 2.6.13 flush at that point (later in
+     * {@code delayed_put_task_struct}); flushing at exit, as 2005 did, misses the final schedule.
+     * The hook is an ordinary kprobe of the core's own, so users may probe the function too.
+     */
+    private void installFlushHook() {
+        if (flushHook != null || symbols().lookup(TASK_RELEASE).isEmpty()) {
+            return;
+        }
+        KprobeSpec spec = KprobeSpec.at(TASK_RELEASE).owner("kprobes")
+                .preHandler((p, regs) -> {
+                    flushTask(regs.argument(1));
+                    return 0;
+                });
+        try {
+            long addr = resolve(spec);
+            checkAddressSafe(addr);
+            KprobeImpl kp = new KprobeImpl(spec, addr, TASK_RELEASE, 0, null);
+            kp.internal = true;
+            addProbe(kp);
+            userProbes.remove(kp);
+            flushHook = kp;
+        } catch (KprobeException e) {
+            LOG.log(Level.WARNING, "kprobes: cannot hook task release (" + TASK_RELEASE + "): " + e.getMessage());
         }
     }
 
