@@ -75,8 +75,12 @@ long sys_exit_group(int code)
 	do_exit((code & 0xff) << 8);
 }
 
-/* Free what a zombie still holds (the role of release_task). */
-void release_task(struct task_struct *t)
+/*
+ * Free what a zombie still holds (the role of release_task).  Never inlined: the host's
+ * kprobes flush the task's kretprobe instances on entry here (kprobe_flush_task's role), so
+ * every reaper must really call it.
+ */
+noinline void release_task(struct task_struct *t)
 {
 	list_del(&t->tasks);
 	free_pages(t->stack, THREAD_ORDER);

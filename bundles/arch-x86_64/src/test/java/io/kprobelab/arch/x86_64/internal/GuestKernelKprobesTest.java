@@ -35,15 +35,6 @@ class GuestKernelKprobesTest {
 
     static final long MAX = 2_000_000_000L;
 
-    /**
-     * Left out of the sweep under 2005 only, as a known open defect: with kretprobes on every
-     * function including these two (an exiting task never returns from do_exit and its last
-     * schedule), syscalltest still oopses after "fault kwrite" (a task returns to kill_user
-     * after do_exit), although the core now flushes a task's instances when the guest releases
-     * it (exitedTasks_instancesAreFlushedWhenTheTaskIsReleased). 2.6.13 runs the full sweep.
-     */
-    static final Set<String> NEVER_RETURNS_2005 = Set.of("do_exit", "schedule");
-
     Machine machine;
     X86Kprobes arch;
     KprobesService core;
@@ -193,9 +184,6 @@ class GuestKernelKprobesTest {
             if (!s.isText() || Long.compareUnsigned(a, stext) < 0 || Long.compareUnsigned(a, etext) >= 0
                     || !seen.add(a)) {
                 continue; // one probe per address: aliases share an entry
-            }
-            if (g == Generation.G2005 && NEVER_RETURNS_2005.contains(s.name())) {
-                continue;
             }
             try {
                 rps.add(core.registerKretprobe(KretprobeSpec.on(KprobeSpec.atAddress(a)).maxactive(64)
