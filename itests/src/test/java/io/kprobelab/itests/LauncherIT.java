@@ -297,7 +297,7 @@ class LauncherIT {
     static final String GUEST_BOOT = String.join("\n",
             "[    0.000000] KprobeLab guest kernel, 256 MiB RAM, 1 CPU(s), tick 1000000 instructions",
             "[    0.000000] Command line: sh",
-            "[    0.000000] text ffffffff81000000-ffffffff81004df6, image end ffffffff81040000",
+            "[    0.000000] text ffffffff81000000-ffffffff81004dc6, image end ffffffff81040000",
             "[    0.000000] Memory: 244968 KiB free",
             "[    0.000000] sh[1] exited with status 0", "");
 
