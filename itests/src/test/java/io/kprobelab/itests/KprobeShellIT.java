@@ -66,9 +66,10 @@ public class KprobeShellIT {
         assertEquals("", shell("kprobe:add 'p:myprobe kprobe_target %di'"));
         // single quotes keep $retval from Gogo's variable expansion
         assertEquals("", shell("kprobe:add 'r:myretprobe kprobe_target $retval'"));
-        // r10: a kretprobe's maxactive as register_kretprobe set it, max(10, 2 * 1 vCPU)
+        // r1: a kretprobe's maxactive as register_kretprobe set it: NR_CPUS, as the 2005 rule
+        // gives for a kernel that is not preemptible (1 vCPU)
         assertEquals("p:kprobes/myprobe kprobe_target arg1=%di\n"
-                + "r10:kprobes/myretprobe kprobe_target arg1=$retval", shell("kprobe:events"));
+                + "r1:kprobes/myretprobe kprobe_target arg1=$retval", shell("kprobe:events"));
         assertEquals("", shell("kprobe:enable myprobe"));
         assertEquals("", shell("kprobe:enable myretprobe"));
         shell("machine:traps --reset");
@@ -131,7 +132,7 @@ public class KprobeShellIT {
         } catch (IllegalStateException e) {
             assertEquals("EBUSY: kprobes/myretprobe is enabled", e.getMessage());
         }
-        assertEquals("r10:kprobes/myretprobe kprobe_target arg1=$retval", shell("kprobe:events"));
+        assertEquals("r1:kprobes/myretprobe kprobe_target arg1=$retval", shell("kprobe:events"));
         assertEquals(addr + "  r  kprobe_target+0x0    ", shell("kprobe:list"));
     }
 

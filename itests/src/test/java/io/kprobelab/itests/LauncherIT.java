@@ -163,7 +163,7 @@ class LauncherIT {
                 "-c", "kprobe:profile");
         assertEquals(0, r.exit(), r.toString());
         String[] lines = r.out().split("\n");
-        assertEquals("r10:kprobes/mkdir_ret sys_mkdir arg1=$retval", lines[0], r.toString());
+        assertEquals("r1:kprobes/mkdir_ret sys_mkdir arg1=$retval", lines[0], r.toString());
         assertEquals("  mkdir_ret                                                  1               0", lines[2]);
         assertEquals("definition=r:mkdir_ret sys_mkdir $retval\nenabled=true\n", Files.readString(cfg),
                 "the launcher must never write configuration back into config/");

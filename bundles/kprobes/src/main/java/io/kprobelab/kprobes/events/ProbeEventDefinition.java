@@ -54,8 +54,9 @@ public final class ProbeEventDefinition {
 
     /**
      * This definition with another maxactive. The kernel reads back the kretprobe's maxactive as
-     * registered, and {@code register_kretprobe} replaces 0 by its default
-     * ({@code max(10, 2 * possible CPUs)}): a registered {@code r:} event reads back as {@code r10:}...
+     * registered, and {@code register_kretprobe} replaces 0 by its default (today's kernels:
+     * {@code max(10, 2 * possible CPUs)}, so {@code r:} reads back as {@code r10:}; the 2005 rule
+     * of KprobeLab's generations gives one per CPU on a kernel that is not preemptible).
      */
     public ProbeEventDefinition withMaxActive(int maxActive) {
         return new ProbeEventDefinition(isReturn, maxActive, group, event, symbol, offset, address, arguments);

@@ -66,9 +66,10 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         boolean enabled() default true;
 
         /** Default maxactive rule. */
-        @AttributeDefinition(description = "The guest kernel is preemptible: default maxactive is "
-                + "max(10, 2 * CPUs) rather than CPUs")
-        boolean preemptible() default true;
+        @AttributeDefinition(description = "The guest kernel is preemptible (CONFIG_PREEMPT): default "
+                + "maxactive is max(10, 2 * CPUs) rather than CPUs. KprobeLab's guest kernel is not "
+                + "(it switches tasks only when they block or return to user mode), nor is bare mode.")
+        boolean preemptible() default false;
     }
 
     private static final System.Logger LOG = System.getLogger("io.kprobelab.kprobes");
