@@ -382,6 +382,131 @@ class LauncherIT {
                 r.toString());
     }
 
+    /** mkdirbench pairs: long enough (a few seconds) that FileInstall's deploy and removal land mid-run. */
+    private static final int PAIRS = 300_000;
+
+    @Test
+    void probeBundle_deployedAndRemovedWhileTheGuestRuns_noLostOrWrongReturns() throws Exception {
+        String run = "guest:run sh sleep 300 '&' mkdirbench " + PAIRS;
+        Run plain = kprobelab("-c", run);
+        assertEquals(0, plain.exit(), plain.toString());
+        String plainProgram = plain.out().substring(plain.out().indexOf("init: done\n") + "init: done\n".length());
+        assertTrue(plainProgram.contains("sleep[5]: slept 300 ms (300 ms of virtual time)\n"), plain.toString());
+        assertTrue(plainProgram.contains("mkdirbench: " + PAIRS + " mkdir/rmdir pairs\n"), plain.toString());
+
+        Path deploy = Files.createDirectories(home.resolve("deploy"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).start();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch banner = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch probed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                    if (line.startsWith("KprobeLab: ")) {
+                        banner.countDown();
+                    } else if (line.contains("sys_mkdir exited, returned ")) {
+                        probed.countDown();
+                    } else if (line.contains("mkdirbench: ")) {
+                        done.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        try (var out = new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            assertTrue(banner.await(60, TimeUnit.SECONDS), "no banner: " + lines);
+            out.println(run);
+            // Dropped in whole while the guest runs: a temporary name, then an atomic rename.
+            Path tmp = home.resolve("probe-mkdir-exit.jar.tmp");
+            Files.copy(Path.of(System.getProperty("kprobelab.probe-mkdir-exit.jar")), tmp);
+            Files.move(tmp, deploy.resolve("probe-mkdir-exit.jar"), StandardCopyOption.ATOMIC_MOVE);
+            assertTrue(probed.await(30, TimeUnit.SECONDS), "the probe never fired: " + tail(lines));
+            assertEquals(1, done.getCount(), "the deploy did not land mid-run; make mkdirbench longer");
+            Files.delete(deploy.resolve("probe-mkdir-exit.jar"));
+            assertTrue(done.await(60, TimeUnit.SECONDS), "mkdirbench never finished: " + tail(lines));
+            out.println("sleep 2"); // FileInstall's next poll sees the jar gone: the bundle is uninstalled
+            out.println("kprobe:list");
+            out.println("guest:ps");
+        }
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not exit");
+            reader.get(10, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), err.join());
+        String stderr = err.join();
+        assertTrue(!stderr.contains("ERROR") && !stderr.contains("Exception"), stderr);
+
+        // After the banner: the program's lines, the probe's lines among them, then the commands'.
+        List<String> after = new ArrayList<>();
+        long returns = 0;
+        boolean seenBanner = false;
+        for (String line : lines) {
+            if (!seenBanner) {
+                seenBanner = line.startsWith("KprobeLab: ");
+                continue;
+            }
+            while (line.startsWith("kprobelab> ")) {
+                line = line.substring("kprobelab> ".length());
+            }
+            if (line.startsWith("sys_mkdir exited, returned ")) {
+                assertEquals("sys_mkdir exited, returned 0", line, "a wrong return value");
+                returns++;
+            } else if (!line.isEmpty() && !line.equals("gosh: stopping framework")) {
+                after.add(line);
+            }
+        }
+        // live for part of the run only: deployed after it started, removed before it ended
+        assertTrue(returns > 0 && returns < PAIRS, returns + " returns seen");
+        List<String> expected = new ArrayList<>(List.of(plainProgram.split("\n")));
+        expected.add("  PID  PPID S    TICKS COMMAND"); // kprobe:list printed nothing: no probe left behind
+        assertEquals(expected, after.subList(0, Math.min(after.size(), expected.size())), String.join("\n", after));
+        assertTrue(after.size() > expected.size() && after.get(expected.size()).matches(" +0 +0 R +\\d+ swapper"),
+                String.join("\n", after));
+    }
+
+    private static String tail(List<String> lines) {
+        synchronized (lines) {
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        }
+    }
+
+    static final String THROWING_HANDLER = String.join("\n",
+            "package itest.thrower;",
+            "import io.kprobelab.kprobes.KretprobeHandler;",
+            "import java.util.Hashtable;",
+            "import org.osgi.framework.BundleActivator;",
+            "import org.osgi.framework.BundleContext;",
+            "public class Activator implements BundleActivator {",
+            "  public void start(BundleContext ctx) {",
+            "    Hashtable<String, Object> props = new Hashtable<>();",
+            "    props.put(\"kprobe.symbol\", \"sys_mkdir\");",
+            "    KretprobeHandler h = (ri, regs) -> { throw new RuntimeException(\"itest: handler throws\"); };",
+            "    ctx.registerService(KretprobeHandler.class, h, props);",
+            "  }",
+            "  public void stop(BundleContext ctx) { }",
+            "}",
+            "");
+
+    @Test
+    void throwingHandlerBundle_disablesItsProbe_guestCompletes() throws Exception {
+        Files.createDirectories(home.resolve("deploy"));
+        ProbeBundle.build(home.resolve("deploy/itest.thrower.jar"), home.resolve("thrower-build"), "itest.thrower",
+                THROWING_HANDLER, "io.kprobelab.kprobes;version=\"[1.0,2)\",io.kprobelab.machine;version=\"[1.0,2)\","
+                        + "org.osgi.framework;version=\"[1.8,2)\"");
+        Run r = kprobelab("-c", "guest:run mkdirbench 50", "-c", "kprobe:list");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("init: done\nmkdirbench: 50 mkdir/rmdir pairs\n"), r.toString());
+        assertTrue(r.out().matches("(?s).*\n[0-9a-f]{16}  r  sys_mkdir\\+0x0 +\\[DISABLED\\]\n.*"), r.toString());
+    }
+
     @Test
     void help_printsUsage_exitZero() throws Exception {
         Run r = kprobelab("--help");

@@ -44,13 +44,23 @@ final class ProbeBundle {
 
     /** Compiles the activator against the API jars and writes the bundle to {@code jar}. */
     static void build(Path jar, Path work) throws IOException {
-        Path src = work.resolve("src/itest/bp/Activator.java");
+        build(jar, work, "itest.bp", SOURCE, "io.kprobelab.machine;version=\"[1.0,2)\",io.kprobelab.traps;version=\"[1.0,2)\","
+                + "org.osgi.framework;version=\"[1.8,2)\"");
+    }
+
+    /**
+     * Compiles {@code source} (package {@code bsn}, class {@code Activator}) against the API jars
+     * and writes a bundle with that activator and {@code imports} to {@code jar}.
+     */
+    static void build(Path jar, Path work, String bsn, String source, String imports) throws IOException {
+        Path src = work.resolve("src/" + bsn.replace('.', '/') + "/Activator.java");
         Path classes = work.resolve("classes");
         Files.createDirectories(src.getParent());
         Files.createDirectories(classes);
-        Files.writeString(src, SOURCE, StandardCharsets.UTF_8);
+        Files.writeString(src, source, StandardCharsets.UTF_8);
         String cp = String.join(File.pathSeparator, System.getProperty("kprobelab.machine.jar"),
-                System.getProperty("kprobelab.traps.jar"), System.getProperty("java.class.path"));
+                System.getProperty("kprobelab.traps.jar"), System.getProperty("kprobelab.kprobes.jar"),
+                System.getProperty("java.class.path"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "--release", "17", "-cp", cp, "-d", classes.toString(), src.toString());
         if (rc != 0) {
@@ -60,12 +70,11 @@ final class ProbeBundle {
         Attributes a = mf.getMainAttributes();
         a.putValue("Manifest-Version", "1.0");
         a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", "itest.bp");
+        a.putValue("Bundle-SymbolicName", bsn);
         a.putValue("Bundle-Version", "1.0.0");
-        a.putValue("Bundle-Activator", "itest.bp.Activator");
-        a.putValue("Import-Package", "io.kprobelab.machine;version=\"[1.0,2)\",io.kprobelab.traps;version=\"[1.0,2)\","
-                + "org.osgi.framework;version=\"[1.8,2)\"");
-        Path tmp = work.resolve("itest.bp.jar");
+        a.putValue("Bundle-Activator", bsn + ".Activator");
+        a.putValue("Import-Package", imports);
+        Path tmp = work.resolve(bsn + ".jar");
         try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar2 = new JarOutputStream(out, mf);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
