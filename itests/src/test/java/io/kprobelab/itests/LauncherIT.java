@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The command line of DESIGN.md section 6, run against the built launcher jar: exit status 0
@@ -154,10 +156,12 @@ class LauncherIT {
         assertTrue(one.err().contains("no vCPU 1 (the machine has 1)"), one.toString());
     }
 
-    @Test
-    void eventFromConfigFile_isDefinedAndEnabledAtStart_andRemovedWithItsFile() throws Exception {
+    /** FileInstall's factory naming ({@code -}) and the OSGi R7 one ({@code ~}) both work. */
+    @ParameterizedTest
+    @ValueSource(strings = {"io.kprobelab.event-", "io.kprobelab.event~"})
+    void eventFromConfigFile_isDefinedAndEnabledAtStart_andRemovedWithItsFile(String prefix) throws Exception {
         Files.createDirectories(home.resolve("config"));
-        Path cfg = home.resolve("config/io.kprobelab.event-mkdir.cfg");
+        Path cfg = home.resolve("config/" + prefix + "mkdir.cfg");
         Files.writeString(cfg, "definition=r:mkdir_ret sys_mkdir $retval\nenabled=true\n");
         Run r = kprobelab("--elf", elf.toString(), "-c", "kprobe:events", "-c", "machine:call mkdir_caller -1",
                 "-c", "kprobe:profile");
@@ -187,14 +191,19 @@ class LauncherIT {
                 }
             }).get(60, TimeUnit.SECONDS);
             Files.delete(cfg);
+            // ... and a new file brings its event, defined but (without enabled=true) disabled.
+            Files.writeString(home.resolve("config/" + prefix + "late.cfg"), "definition=p:late add3 %di\n");
             out.println("sleep 3");
             out.println("kprobe:events");
+            out.println("kprobe:list");
             out.println("machine:syms sys_mkdir");
             out.close();
             String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertTrue(rest.contains(" T sys_mkdir"), seen + rest);
             assertTrue(!rest.contains("mkdir_ret"), "the event outlived its file:\n" + rest);
+            assertTrue(rest.contains("p:kprobes/late add3 arg1=%di"), "the new file's event is missing:\n" + rest);
+            assertTrue(rest.matches("(?s).* k +add3\\+0x0 +\\[DISABLED\\].*"), "late is not registered disabled:\n" + rest);
         } finally {
             p.destroyForcibly();
         }

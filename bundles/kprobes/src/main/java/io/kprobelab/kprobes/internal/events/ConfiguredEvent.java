@@ -1,10 +1,8 @@
 package io.kprobelab.kprobes.internal.events;
 
-import io.kprobelab.kprobes.events.ProbeEventException;
 import io.kprobelab.kprobes.events.ProbeEvents;
-import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,8 +28,6 @@ public final class ConfiguredEvent {
     /** The factory PID. */
     public static final String FACTORY_PID = "io.kprobelab.event";
 
-    private static final System.Logger LOG = System.getLogger("io.kprobelab.kprobes.events");
-
     /** One event's configuration. */
     @ObjectClassDefinition(name = "KprobeLab probe event",
             description = "A kprobe_events definition applied while this configuration exists")
@@ -45,53 +41,23 @@ public final class ConfiguredEvent {
         boolean enabled() default false;
     }
 
-    private final ProbeEvents events;
-    private final List<String> added = new ArrayList<>();
+    private final ConfiguredDefinition defined;
 
     /** Defines (and enables) the configured event. */
     @Activate
-    public ConfiguredEvent(@Reference ProbeEvents events, Config config) {
-        this.events = events;
-        if (config.definition() == null || config.definition().isBlank()) {
-            LOG.log(Level.ERROR, "configured probe event without a definition: nothing to do");
-            return;
-        }
-        String definition = config.definition().trim();
-        List<String> before = events.names();
-        try {
-            events.add(definition);
-            for (String name : events.names()) {
-                if (!before.contains(name)) {
-                    added.add(name);
-                }
-            }
-            if (config.enabled()) {
-                for (String name : added) {
-                    events.enable(name);
-                }
-            }
-        } catch (ProbeEventException e) {
-            LOG.log(Level.ERROR, "configured probe event refused:\n"
-                    + (e.errorLog().isEmpty() ? e.getMessage() : String.join("\n", e.errorLog())));
-        }
+    public ConfiguredEvent(@Reference ProbeEvents events, Config config, Map<String, Object> properties) {
+        this.defined = ConfiguredDefinition.apply(events, ConfiguredDefinition.source(properties),
+                config.definition(), config.enabled());
     }
 
     /** The configuration went away: the events it defined go too. */
     @Deactivate
     public void remove() {
-        for (String name : added) {
-            try {
-                events.disable(name);
-                events.remove(name);
-            } catch (ProbeEventException e) {
-                LOG.log(Level.WARNING, "cannot remove configured probe event " + name + ": " + e.getMessage());
-            }
-        }
-        added.clear();
+        defined.remove();
     }
 
     /** The events this configuration defined (for tests). */
     List<String> added() {
-        return List.copyOf(added);
+        return defined.added();
     }
 }

@@ -8,6 +8,7 @@ import io.kprobelab.kprobes.KprobeException;
 import io.kprobelab.kprobes.internal.KprobesService;
 import java.lang.annotation.Annotation;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +32,13 @@ class ConfiguredEventTest {
         };
     }
 
+    ConfiguredEvent configured(String definition, boolean enabled) {
+        return new ConfiguredEvent(events, config(definition, enabled), Map.of("service.pid", "io.kprobelab.event~t"));
+    }
+
     @Test
     void configuration_definesAndEnablesTheEvent_andItsRemovalRemovesIt() throws Exception {
-        ConfiguredEvent c = new ConfiguredEvent(events, config("r:mkdir_ret sys_mkdir $retval", true));
+        ConfiguredEvent c = configured("r:mkdir_ret sys_mkdir $retval", true);
         assertEquals(List.of("kprobes/mkdir_ret"), c.added());
         assertEquals(List.of("r10:kprobes/mkdir_ret sys_mkdir arg1=$retval"), events.events());
         assertTrue(events.isEnabled("mkdir_ret"));
@@ -43,8 +48,8 @@ class ConfiguredEventTest {
 
     @Test
     void disabledByDefault_andABadDefinitionChangesNothing() throws Exception {
-        ConfiguredEvent ok = new ConfiguredEvent(events, config("p:mk sys_mkdir", false));
-        ConfiguredEvent bad = new ConfiguredEvent(events, config("p:bad no_such_symbol", true));
+        ConfiguredEvent ok = configured("p:mk sys_mkdir", false);
+        ConfiguredEvent bad = configured("p:bad no_such_symbol", true);
         assertEquals(List.of(), bad.added());
         assertEquals(List.of("p:kprobes/mk sys_mkdir"), events.events());
         assertTrue(!events.isEnabled("mk"));
