@@ -327,6 +327,57 @@ class LauncherIT {
             "init: mkdir exited with status 1",
             "init: done", "");
 
+    /** The repository's own config/ (every shipped .cfg) with mkdir-exit in deploy/: the main job. */
+    @Test
+    void mainJob_withTheShippedConfigFolder() throws Exception {
+        Path shipped = Path.of(System.getProperty("kprobelab.config.dir", "../config"));
+        Files.createDirectories(home.resolve("config"));
+        try (var cfgs = Files.list(shipped)) {
+            for (Path cfg : cfgs.toList()) {
+                Files.copy(cfg, home.resolve("config").resolve(cfg.getFileName()));
+            }
+        }
+        assertTrue(Files.exists(home.resolve("config/org.apache.felix.fileinstall-deploy.cfg")), "not shipped any more?");
+        Files.createDirectories(home.resolve("deploy"));
+        Files.copy(Path.of(System.getProperty("kprobelab.probe-mkdir-exit.jar")),
+                home.resolve("deploy/probe-mkdir-exit.jar"));
+        Run r = kprobelab("-c", "guest:run mkdir /a");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(GUEST_BOOT + INIT_WITH_MKDIR_EXIT + "sys_mkdir exited, returned 0\n", r.out());
+        assertTrue(!r.err().contains("WARNING") && !r.err().contains("ERROR"), r.toString());
+    }
+
+    /** config/io.kprobelab.guest.cfg reaches the guest kernel's boot parameters. */
+    @Test
+    void guestConfiguration_setsTheTimerPeriod() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/io.kprobelab.guest.cfg"), "tick.instructions=1234567\n");
+        Run r = kprobelab("-c", "guest:dmesg");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("[    0.000000] KprobeLab guest kernel, 256 MiB RAM, 1 CPU(s), tick 1234567 instructions\n"),
+                r.toString());
+    }
+
+    /**
+     * A FileInstall watcher configuration in config/ decides which folders hold probe bundles
+     * (here drop/, not deploy/) and how often they are polled.
+     */
+    @Test
+    void fileInstallWatcherConfiguration_replacesTheDefaultDeployFolder() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/org.apache.felix.fileinstall-drop.cfg"),
+                "felix.fileinstall.dir=${kprobelab.home}/drop\nfelix.fileinstall.poll=200\nfelix.fileinstall.noInitialDelay=true\n");
+        Files.createDirectories(home.resolve("drop"));
+        Files.createDirectories(home.resolve("deploy"));
+        Files.copy(Path.of(System.getProperty("kprobelab.probe-mkdir-exit.jar")), home.resolve("drop/probe-mkdir-exit.jar"));
+        Files.copy(Path.of(System.getProperty("kprobelab.probe-kprobe-example.jar")), home.resolve("deploy/probe-kprobe-example.jar"));
+        Run r = kprobelab("-c", "kprobe:list");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith(GUEST_BOOT + INIT_WITH_MKDIR_EXIT), "drop/'s probe was not in place for init:\n" + r);
+        assertTrue(r.out().endsWith("  r  sys_mkdir+0x0    \n"), "deploy/ is not watched then:\n" + r);
+        assertTrue(!r.out().contains("  k  "), r.toString());
+    }
+
     @Test
     void guestRun_mkdirTwice_printsEexist_failsWithItsStatus_afterInit() throws Exception {
         Run r = kprobelab("-c", "guest:run mkdir /a /a", "-c", "guest:ps");

@@ -119,6 +119,11 @@ final class Boot {
         props.put("kprobelab.home", home.toString());
         List<String> watched = new ArrayList<>();
         for (String dir : List.of("deploy", "config")) {
+            // config/org.apache.felix.fileinstall-NAME.cfg: FileInstall's own factory
+            // configurations say which folders to watch and how often (deploy/ among them)
+            if (dir.equals("deploy") && !watcherConfigurations(home).isEmpty()) {
+                continue;
+            }
             if (Files.isDirectory(home.resolve(dir))) {
                 watched.add(home.resolve(dir).toString());
             }
@@ -210,6 +215,22 @@ final class Boot {
             }
         }
         return boot;
+    }
+
+    /** The FileInstall watcher configurations in {@code config/} ({@code org.apache.felix.fileinstall-NAME.cfg}). */
+    static List<Path> watcherConfigurations(Path home) {
+        Path config = home.resolve("config");
+        if (!Files.isDirectory(config)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(config)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(FILEINSTALL + "-") && (n.endsWith(".cfg") || n.endsWith(".config"));
+            }).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Starts the interactive console (Gogo JLine): it opens the terminal and prints the prompt. */
