@@ -30,11 +30,19 @@ final class RuntimeSupport {
 
     /** SCR with its API bundles, ConfigAdmin, Gogo, and every KprobeLab bundle, booting {@code elf}. */
     static Option runtime(Path elf) {
+        return composite(frameworkProperty("kprobelab.elf").value(elf.toString()), bundles());
+    }
+
+    /** The same bundles booting the bundled guest kernel (no {@code kprobelab.elf}), as the launcher does. */
+    static Option guestRuntime() {
+        return bundles();
+    }
+
+    private static Option bundles() {
         return composite(
                 junitBundles(),
                 cleanCaches(),
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
-                frameworkProperty("kprobelab.elf").value(elf.toString()),
                 mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
                 mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
                 mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
