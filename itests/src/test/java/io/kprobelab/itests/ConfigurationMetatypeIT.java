@@ -91,8 +91,8 @@ public class ConfigurationMetatypeIT {
     }
 
     @Test
-    public void kprobes_generationSwitchAndMaxactiveRule() {
-        assertEquals(Map.of("generation", "", "enabled", "true", "preemptible", "false"),
+    public void kprobes_generationSwitchMaxactiveRuleAndWatchdog() {
+        assertEquals(Map.of("generation", "", "enabled", "true", "preemptible", "false", "watchdog.threshold.ms", "2000"),
                 attributes("io.kprobelab.kprobes", "io.kprobelab.kprobes", false));
         assertEquals(List.of("trace.entries"),
                 List.copyOf(attributes("io.kprobelab.kprobes", "io.kprobelab.kprobes.events", false).keySet()));

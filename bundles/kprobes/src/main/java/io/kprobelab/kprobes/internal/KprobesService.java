@@ -70,7 +70,15 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 + "maxactive is max(10, 2 * CPUs) rather than CPUs. KprobeLab's guest kernel is not "
                 + "(it switches tasks only when they block or return to user mode), nor is bare mode.")
         boolean preemptible() default false;
+
+        /** The handler watchdog. */
+        @AttributeDefinition(description = "A probe handler still running after this many milliseconds of host "
+                + "time is reported as a soft lockup (with its vCPU's stack) and its probe disabled; 0: no watchdog")
+        long watchdog_threshold_ms() default DEFAULT_WATCHDOG_MS;
     }
+
+    /** Handlers run for microseconds; two seconds is a stall, never a slow call. */
+    public static final long DEFAULT_WATCHDOG_MS = 2000;
 
     private static final System.Logger LOG = System.getLogger("io.kprobelab.kprobes");
 
@@ -86,6 +94,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         return t;
     });
     private final ProbePointImpl.HandlerGuard guard = new Guard();
+    private final HandlerWatchdog watchdog = new HandlerWatchdog(DEFAULT_WATCHDOG_MS, this::stalled);
     private volatile Generation generation;
     private volatile boolean enabled = true;
     private final List<KprobeImpl> userProbes = new ArrayList<>();
@@ -125,6 +134,12 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 : Optional.ofNullable(context.getProperty("kprobes.generation")).orElse("2005")),
                 config.preemptible());
         enabled = config.enabled();
+        watchdog.threshold(config.watchdog_threshold_ms());
+    }
+
+    /** Sets the handler watchdog's threshold in milliseconds (0: off). */
+    public void watchdogThreshold(long millis) {
+        watchdog.threshold(millis);
     }
 
     /** Unregisters everything and releases the arch. */
@@ -152,6 +167,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
             arch.exitKprobes();
         }
         deferred.shutdown();
+        watchdog.close();
     }
 
     // ---- KprobeRegistry ----
@@ -419,17 +435,21 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     public void callKretprobeHandler(RetprobeSlot r, PtRegs regs) {
         RetprobeSlotImpl ri = (RetprobeSlotImpl) r;
         KretprobeImpl rp = ri.rp;
-        if (rp == null || rp.kp.gone) {
+        // A probe shut off for a failing or stalled handler runs none of its handlers again.
+        if (rp == null || rp.kp.gone || rp.kp.failure != null) {
             return;
         }
         KretprobeHandler h = rp.spec.handler();
         if (h == null) {
             return;
         }
+        HandlerWatchdog.Activity a = watchdog.enter(rp.kp, "return handler");
         try {
             h.handle(ri, regs);
         } catch (Throwable t) {
             fail(rp.kp, "return handler", t);
+        } finally {
+            HandlerWatchdog.exit(a);
         }
     }
 
@@ -577,11 +597,14 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         KretprobeHandler entry = rp.spec.entryHandler();
         if (entry != null) {
             int r;
+            HandlerWatchdog.Activity a = watchdog.enter(kp, "entry handler");
             try {
                 r = entry.handle(ri, regs);
             } catch (Throwable t) {
                 fail(kp, "entry handler", t);
                 r = 1;
+            } finally {
+                HandlerWatchdog.exit(a);
             }
             if (r != 0) {
                 rp.giveBack(ri);
@@ -603,20 +626,26 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
             if (kp.spec.preHandler() == null) {
                 return 0;
             }
+            HandlerWatchdog.Activity a = watchdog.enter(kp, "pre-handler");
             try {
                 return kp.spec.preHandler().handle(kp, regs);
             } catch (Throwable t) {
                 fail(kp, "pre-handler", t);
                 return 0;
+            } finally {
+                HandlerWatchdog.exit(a);
             }
         }
 
         @Override
         public void post(KprobeImpl kp, PtRegs regs) {
+            HandlerWatchdog.Activity a = watchdog.enter(kp, "post-handler");
             try {
                 kp.spec.postHandler().handle(kp, regs, 0);
             } catch (Throwable t) {
                 fail(kp, "post-handler", t);
+            } finally {
+                HandlerWatchdog.exit(a);
             }
         }
     }
@@ -638,6 +667,16 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 }
             }
         });
+    }
+
+    /**
+     * The watchdog found a handler of {@code kp} running too long: the probe is shut off as if it
+     * had thrown. Its breakpoint stays planted until the next re-arm (disarming needs every vCPU
+     * parked, and one is inside the handler); meanwhile its hits run no handler.
+     */
+    private void stalled(KprobeImpl kp, String which, long stuckMillis, Thread thread) {
+        kp.failure = which + " ran for " + stuckMillis + " ms on " + thread.getName() + " (watchdog)";
+        kp.disabled = true;
     }
 
     private void addProbe(KprobeImpl kp) throws KprobeException {

@@ -166,6 +166,51 @@ class X86KprobesTest {
         assertEquals(0, rp.inFlight());
     }
 
+    /**
+     * A return handler that spins: the watchdog reports it and shuts its probe off while it still
+     * runs; once it returns, the call completes with the right value and no handler of the probe
+     * runs again (entry hits included), while another probe's handlers go on.
+     */
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void stalledHandler_isReportedByTheWatchdog_probeShutOff_guestCompletes(Generation g) throws Exception {
+        boot(g);
+        core.watchdogThreshold(50);
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("kprobe_target").handler((ri, regs) -> {
+            calls.incrementAndGet();
+            while (!release.get()) {
+                Thread.onSpinWait(); // a handler bug: a loop that takes far too long
+            }
+            return 0;
+        }));
+        List<Long> other = java.util.Collections.synchronizedList(new ArrayList<>());
+        Kprobe kp = core.registerKprobe(KprobeSpec.at("call_target").preHandler((p, regs) -> {
+            other.add(regs.get(Reg.RDI));
+            return 0;
+        }));
+        var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> machine.call("call_target", 30).rax());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (rp.kp().failure() == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(rp.kp().isDisabled(), "the watchdog did not fire");
+        assertTrue(rp.kp().failure().matches("return handler ran for \\d+ ms on .* \\(watchdog\\)"), rp.kp().failure());
+        assertTrue(!call.isDone(), "the handler is still spinning: the call cannot have returned");
+        release.set(true);
+        assertEquals(10L, call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i * 10 / 3, machine.call("call_target", i * 10).rax());
+        }
+        assertEquals(1, calls.get(), "a stalled probe's handler ran again");
+        assertEquals(List.of(30L, 0L, 10L, 20L, 30L, 40L), other);
+        assertEquals(0, rp.inFlight());
+        assertTrue(core.list().stream().anyMatch(l -> l.contains("kprobe_target") && l.endsWith("[DISABLED]")), core.list().toString());
+        core.unregisterKretprobe(rp);
+        core.unregisterKprobe(kp);
+    }
+
     @ParameterizedTest
     @EnumSource(Generation.class)
     void registeringWhileTheGuestRuns_goesThroughStopMachine_andNeverChangesAResult(Generation g) throws Exception {
