@@ -94,10 +94,21 @@ public final class KprobeCommands {
         }
     }
 
-    @Descriptor("remove a probe event (-:EVENT); an enabled event cannot be removed (EBUSY)")
-    public void remove(@Descriptor("EVENT or GRP/EVENT") String event) {
+    @Descriptor("remove a probe event (-:EVENT), or with -a every event (echo > kprobe_events); "
+            + "an enabled event cannot be removed, and -a removes none while one is enabled (EBUSY)")
+    public void remove(
+            @Descriptor("remove every event")
+            @Parameter(names = {"-a", "--all"}, presentValue = "true", absentValue = "false") boolean all,
+            @Descriptor("EVENT or GRP/EVENT") String... event) {
+        if (all == (event.length == 1) || event.length > 1) {
+            throw new CommandError("kprobe:remove: name one EVENT, or -a for every event");
+        }
         try {
-            probeEvents().remove(event);
+            if (all) {
+                probeEvents().clear();
+            } else {
+                probeEvents().remove(event[0]);
+            }
         } catch (ProbeEventException e) {
             throw failure(e);
         }

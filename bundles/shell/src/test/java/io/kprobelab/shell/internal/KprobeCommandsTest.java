@@ -59,16 +59,28 @@ class KprobeCommandsTest {
     @Test
     void testRemove_busyAndUnknown_sayErrnoAndWhy() {
         events.refuse = new ProbeEventException(Errno.EBUSY, "-:myretprobe", "kprobes/myretprobe is enabled");
-        IllegalStateException busy = assertThrows(IllegalStateException.class, () -> commands.remove("myretprobe"));
+        IllegalStateException busy = assertThrows(IllegalStateException.class, () -> commands.remove(false, "myretprobe"));
         assertEquals("EBUSY: kprobes/myretprobe is enabled", busy.getMessage());
 
         events.refuse = new ProbeEventException(Errno.ENOENT, "-:nosuch", "no such event");
-        IllegalArgumentException gone = assertThrows(IllegalArgumentException.class, () -> commands.remove("nosuch"));
+        IllegalArgumentException gone = assertThrows(IllegalArgumentException.class, () -> commands.remove(false, "nosuch"));
         assertEquals("ENOENT: no such event: -:nosuch", gone.getMessage());
 
         events.refuse = null;
-        commands.remove("kprobes/myprobe");
+        commands.remove(false, "kprobes/myprobe");
         assertEquals(List.of("-:kprobes/myprobe"), events.written);
+    }
+
+    @Test
+    void testRemoveAll_isEchoToKprobeEvents_busyWhileOneIsEnabled() {
+        commands.remove(true);
+        assertEquals(List.of("(truncate)"), events.written);
+        events.refuse = new ProbeEventException(Errno.EBUSY, "", "kprobes/myprobe is enabled");
+        IllegalStateException busy = assertThrows(IllegalStateException.class, () -> commands.remove(true));
+        assertEquals("EBUSY: kprobes/myprobe is enabled", busy.getMessage());
+        assertThrows(CommandError.class, () -> commands.remove(false));
+        assertThrows(CommandError.class, () -> commands.remove(true, "myprobe"));
+        assertThrows(CommandError.class, () -> commands.remove(false, "a", "b"));
     }
 
     @Test
@@ -193,7 +205,10 @@ class KprobeCommandsTest {
         @Override public void remove(String event) throws ProbeEventException {
             add("-:" + event);
         }
-        @Override public void clear() { throw new UnsupportedOperationException(); }
+        @Override public void clear() throws ProbeEventException {
+            check();
+            written.add("(truncate)");
+        }
         @Override public void enable(String event) throws ProbeEventException {
             check();
             switched.add("enable " + event);
