@@ -1,6 +1,8 @@
 package io.kprobelab.x86;
 
 import io.kprobelab.x86.internal.Ops;
+import io.kprobelab.x86.internal.VectorOps;
+import io.kprobelab.x86.internal.VexOps;
 
 /**
  * Formats decoded instructions in Intel syntax exactly as {@code objdump -d -M intel} (binutils
@@ -10,10 +12,11 @@ import io.kprobelab.x86.internal.Ops;
  * displacements, branch targets as addresses and RIP-relative operands with a
  * {@code # <target>} comment.
  *
- * <p>Covered: the whole one-byte map except x87 (D8..DF), and the integer and system
- * instructions of the 0F and 0F38 maps (see {@link #isCovered(Insn)}). Other instructions
- * (SSE/MMX/AVX, x87) are printed as {@code .insn} followed by their bytes; their length and
- * validity are still exact.
+ * <p>Covered: the whole one-byte map except x87 (D8..DF), the integer and system instructions
+ * of the 0F and 0F38 maps, the legacy-encoded MMX/SSE..SSE4.2 forms of the 0F, 0F38 and 0F3A
+ * maps, and the VEX-encoded instructions (AVX, AVX2, FMA, BMI...) (see {@link #isCovered(Insn)}).
+ * Other instructions (x87, EVEX, XOP, 3DNow!, MPX) are printed as {@code .insn} followed by their
+ * bytes; their length and validity are still exact.
  */
 public final class Formatter {
 
@@ -139,6 +142,14 @@ public final class Formatter {
     private static final String[] REX_NAMES = {"rex", "rex.B", "rex.X", "rex.XB", "rex.R", "rex.RB", "rex.RX",
         "rex.RXB", "rex.W", "rex.WB", "rex.WX", "rex.WXB", "rex.WR", "rex.WRB", "rex.WRX", "rex.WRXB"};
 
+    /** The cmpps/cmppd/cmpss/cmpsd predicates objdump prints as part of the mnemonic. */
+    private static final String[] CMP_PREDICATES = {"eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord", "eq_uq",
+        "nge", "ngt", "false", "neq_oq", "ge", "gt", "true", "eq_os", "lt_oq", "le_oq", "unord_s", "neq_us", "nlt_uq",
+        "nle_uq", "ord_s", "eq_us", "nge_uq", "ngt_uq", "false_os", "neq_os", "ge_oq", "gt_oq", "true_us"};
+
+    /** VEX.pp to the prefix-variant index of the tables (none, 66, F3, F2 are 0, 2, 1, 3). */
+    private static final int[] PP_VARIANT = {0, 2, 1, 3};
+
     // used-prefix bits
     private static final int U_DATA = 1, U_ADDR = 2, U_SEG = 4;
     private static final int REX_B = 1, REX_X = 2, REX_R = 4, REX_W = 8, REX_OPCODE = 0x40;
@@ -183,6 +194,10 @@ public final class Formatter {
             }
             scanPrefixes();
             if (d.status == Insn.Status.INVALID && d.badKind == 0) {
+                // a malformed VEX/EVEX/XOP escape, or an FWAIT merged with an invalid x87 form:
+                // objdump's text around the (bad) (prefix names, EVEX {kN}{z}, x87 operands) is
+                // not modelled
+                if (d.encoding != Insn.ENC_LEGACY || d.fwait) covered = false;
                 return finishBad();
             }
             if (d.status == Insn.Status.INVALID && d.badKind == BAD_MEASURED) {
@@ -193,6 +208,10 @@ public final class Formatter {
             if (d.status == Insn.Status.TRUNCATED) {
                 covered = false;
                 return "(truncated)";
+            }
+            if (d.encoding == Insn.ENC_VEX && !d.fwait) {
+                Ops.Entry v = VexOps.entry(d.map, d.opcode);
+                if (v != null) return formatVex(v);
             }
             if (d.encoding != Insn.ENC_LEGACY || d.fwait || (d.map == 0 && d.opcode >= 0xD8 && d.opcode <= 0xDF)
                     || (d.map == 0 && d.opcode == 0x9B)) {
@@ -205,6 +224,8 @@ public final class Formatter {
             }
             Ops.Entry e = Ops.entry(d.map, d.opcode);
             if (e == null) {
+                Ops.Entry v = VectorOps.entry(d.map, d.opcode);
+                if (v != null) return formatVector(v);
                 covered = false;
                 return insnBytes();
             }
@@ -283,6 +304,80 @@ public final class Formatter {
 
         boolean usedRepz, usedRepnz;
         int badKind;
+
+        /**
+         * A VEX instruction of {@link VexOps}: VEX.pp is the mandatory prefix, the register
+         * extensions and W come from the VEX bytes (no REX can precede it), L sizes the vector.
+         */
+        String formatVex(Ops.Entry e) {
+            vex = true;
+            rex = d.vexRex;
+            boolean mem = d.mod != 3;
+            boolean rip = d.ripRelative;
+            int reg = d.reg & 7;
+            int rm = d.rm & 7;
+            Ops.Form f = e.hasVariantFor(reg, mem, rm, rip) ? e.find(PP_VARIANT[d.vexPp], reg, mem, rm, rip)
+                    : e.find(4, reg, mem, rm, rip);
+            return finishVector(f);
+        }
+
+        boolean vex;
+        /** VSIB memory operand: 0 none, else the index registers' width in bits (128/256). */
+        int vsib;
+
+        /**
+         * An instruction of {@link VectorOps}: the decoder has judged it (from the measured
+         * tables), so only the text is chosen here. The mandatory prefix is picked as for the
+         * {@link Ops} forms (the last F3/F2, else 66); when the table has no form for it, the
+         * prefix did not select anything (objdump ignores it) and prints by name.
+         */
+        String formatVector(Ops.Entry e) {
+            boolean mem = d.mod != 3;
+            boolean rip = d.ripRelative;
+            int reg = d.reg & 7;
+            int rm = d.rm & 7;
+            Ops.Form f;
+            if (e.hasVariantFor(reg, mem, rm, rip)) {
+                int pv = 0;
+                int pvIndex = -1;
+                if (pRepz || pRepnz) {
+                    pv = lastRepz > lastRepnz ? 1 : 3;
+                    pvIndex = pv == 1 ? lastRepz : lastRepnz;
+                    if (e.find(pv, reg, mem, rm, rip) == null) pv = 0;
+                }
+                if (pv == 0 && pData && e.find(2, reg, mem, rm, rip) != null) {
+                    pv = 2;
+                    pvIndex = lastData;
+                }
+                if (pv == 2) used |= U_DATA;
+                else if (pv == 1) usedRepz = true;
+                else if (pv == 3) usedRepnz = true;
+                if (pv != 0) all[pvIndex] = 0;
+                f = e.find(pv, reg, mem, rm, rip);
+            } else {
+                f = e.find(4, reg, mem, rm, rip);
+            }
+            return finishVector(f);
+        }
+
+        String finishVector(Ops.Form f) {
+            if (f == null || f.invalid || d.status != Insn.Status.OK) {
+                covered = false;
+                return insnBytes();
+            }
+            String mn = expandMnemonic(f.mnemonic);
+            for (String op : f.operands) {
+                String s = operand(op);
+                if (s != null) out[nOut++] = s;
+            }
+            if (badOp) {
+                // a register where the table wants memory: the decoder would have said INVALID
+                covered = false;
+                return insnBytes();
+            }
+            mnemonic = mn;
+            return assemble(true);
+        }
 
         /** objdump {@code .insn}-like stand-in for forms the tables do not describe. */
         String insnBytes() {
@@ -406,10 +501,20 @@ public final class Formatter {
         // ------------------------------------------------------------------ mnemonic macros
 
         String expandMnemonic(String t) {
-            if (t.indexOf('%') < 0 && t.indexOf('{') < 0) return t;
+            if (t.indexOf('%') < 0 && t.indexOf('{') < 0 && t.indexOf('[') < 0 && t.indexOf('(') < 0) return t;
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < t.length(); i++) {
                 char c = t.charAt(i);
+                if (c == '[' || c == '(') {
+                    // VEX.W ([a|b]) or VEX.L ((a|b)) picks one of two spellings
+                    int end = t.indexOf(c == '[' ? ']' : ')', i);
+                    String[] alt = t.substring(i + 1, end).split("\\|");
+                    boolean second = c == '[' ? w() : d.vexL != 0;
+                    if (c == '[') usedRex(REX_W);
+                    sb.append(alt[second ? 1 : 0]);
+                    i = end;
+                    continue;
+                }
                 if (c == '{') {
                     int end = t.indexOf('}', i);
                     String[] alt = t.substring(i + 1, end).split("\\|");
@@ -469,6 +574,26 @@ public final class Formatter {
                     case 'A':
                         if (!pAddr) sb.append("abs");
                         break;
+                    case 'C':
+                        // cmpps/cmppd/cmpss/cmpsd: a predicate objdump has a name for
+                        if ((d.imm & 0xff) < predicates()) sb.append(CMP_PREDICATES[(int) d.imm & 0xff]);
+                        break;
+                    case 'X': {
+                        String h = clmulHalves();
+                        sb.append(h != null ? h : "q");
+                        break;
+                    }
+                    case 'v':
+                        sb.append("{vex} ");
+                        break;
+                    case 'w':
+                        usedRex(REX_W);
+                        if (w()) sb.append('q');
+                        break;
+                    case '8':
+                        usedRex(REX_W);
+                        sb.append(w() ? "16b" : "8b");
+                        break;
                     case '^':
                         // far call/jmp: no suffix in Intel syntax with the default (AMD64) ISA
                         break;
@@ -489,7 +614,7 @@ public final class Formatter {
         // ------------------------------------------------------------------ operands
 
         static final int B = 1, W = 2, D = 3, Q = 4, V = 5, DQ = 6, STACKV = 7, INDIRV = 8, M = 9, MOVSXD = 10,
-                F = 11, NONE = 0, Z = 12;
+                F = 11, NONE = 0, Z = 12, X = 13, O = 14, Y = 15;
 
         String operand(String op) {
             switch (op) {
@@ -634,12 +759,136 @@ public final class Formatter {
                     return null;
                 default:
                     if (op.startsWith("Z")) return opZ(op);
+                    return vectorOperand(op);
+            }
+        }
+
+        String mnemonicOverride;
+
+        /** The operand codes of {@link VectorOps} (see its javadoc), then those of {@link VexOps}. */
+        String vectorOperand(String op) {
+            switch (op) {
+                // x: xmm, or ymm with VEX.L (always xmm in legacy encodings); o: always xmm
+                case "Vx": return vreg(d.reg & 7, REX_R, d.vexL != 0);
+                case "Ux": return vreg(d.modrm & 7, REX_B, d.vexL != 0);
+                case "Wx": return d.mod == 3 ? vreg(d.modrm & 7, REX_B, d.vexL != 0) : memory(d.vexL != 0 ? Y : X);
+                case "Wq": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(Q);
+                case "Wd": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(D);
+                case "Ww": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(W);
+                // MMX registers have no REX extension: objdump leaves REX.R/REX.B unused. A 0x66
+                // that selected nothing turns them into XMM registers (movq2dq, movdq2q), except
+                // in the conversions' fixed MMX operands (PqM, QqM)
+                case "Pq": return pData ? dataXmm(d.reg & 7, REX_R) : "mm" + (d.modrm >> 3 & 7);
+                case "Nq": return pData ? dataXmm(d.modrm & 7, REX_B) : "mm" + (d.modrm & 7);
+                case "Qq":
+                    if (pData && d.mod == 3) return dataXmm(d.modrm & 7, REX_B);
+                    return d.mod == 3 ? "mm" + (d.modrm & 7) : memory(Q);
+                case "Qd":
+                    if (pData && d.mod == 3) return dataXmm(d.modrm & 7, REX_B);
+                    return d.mod == 3 ? "mm" + (d.modrm & 7) : memory(D);
+                case "PqM": return "mm" + (d.modrm >> 3 & 7);
+                case "QqM": return d.mod == 3 ? "mm" + (d.modrm & 7) : memory(Q);
+                case "Gd": return reg(d.reg & 7, REX_R, D);
+                case "Gm": return reg(d.reg & 7, REX_R, M);
+                case "Ed": return opE(D, 0);
+                case "Em": return opE(M, 0);
+                case "EdW": return d.mod == 3 ? reg(d.modrm & 7, REX_B, D) : memory(W);
+                case "EdB": return d.mod == 3 ? reg(d.modrm & 7, REX_B, D) : memory(B);
+                case "Mo": return opM(O);
+                case "Mq8":
+                    usedRex(REX_W);
+                    return opM(w() ? O : Q);
+                case "Ga": {
+                    // register named by the address size (movdir64b, enqcmd)
+                    usedRex(REX_R);
+                    int r = (d.reg & 7) + ((rex & REX_R) != 0 ? 8 : 0);
+                    used |= pAddr ? U_ADDR : 0;
+                    return pAddr ? R32[r] : R64[r];
+                }
+                case "XMM0": return "xmm0";
+                case "Icmp": return (d.imm & 0xff) < predicates() ? null : imm(d.imm & 0xff);
+                case "Iclmul": return clmulHalves() != null ? null : imm(d.imm & 0xff);
+                default:
+                    return vexOperand(op);
+            }
+        }
+
+        /** The operand codes only {@link VexOps} uses (see its javadoc). */
+        String vexOperand(String op) {
+            switch (op) {
+                case "Vo": return xmm(d.reg & 7, REX_R);
+                case "Uo": return xmm(d.modrm & 7, REX_B);
+                case "Hx": return vreg(d.vexVvvv & 15, 0, d.vexL != 0);
+                case "Ho": return "xmm" + (d.vexVvvv & 15);
+                case "Wo": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(X);
+                case "Wb": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(B);
+                // a half, a quarter, an eighth of the vector in memory (conversions, pmovzx)
+                case "Wh": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(d.vexL != 0 ? X : Q);
+                case "Wqr": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(d.vexL != 0 ? Q : D);
+                case "We": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(d.vexL != 0 ? D : W);
+                case "Wdup": return d.mod == 3 ? vreg(d.modrm & 7, REX_B, d.vexL != 0) : memory(d.vexL != 0 ? Y : Q);
+                case "Wsd": return d.mod == 3 ? xmm(d.modrm & 7, REX_B) : memory(w() ? Q : D);
+                case "Lx": return vreg((int) (d.imm >> 4) & 15, 0, d.vexL != 0);
+                case "I4": return imm(d.imm & 0xf);
+                case "Hdq": return w() ? R64[d.vexVvvv & 15] : R32[d.vexVvvv & 15];
+                case "Md": return opM(D);
+                // gathers: the index vector is as wide as the vector of dword indices
+                case "MVd":
+                    vsib = w() ? 128 : d.vexL != 0 ? 256 : 128;
+                    return memory(w() ? Q : D);
+                case "MVq":
+                    vsib = d.vexL != 0 ? 256 : 128;
+                    return memory(w() ? Q : D);
+                case "Vq": return vreg(d.reg & 7, REX_R, d.vexL != 0 && w());
+                case "Hq": return vreg(d.vexVvvv & 15, 0, d.vexL != 0 && w());
+                // FMA4: the ModRM source comes third with VEX.W=0, fourth with VEX.W=1
+                case "F4ax": return w() ? vexOperand("Lx") : vectorOperand("Wx");
+                case "F4bx": return w() ? vectorOperand("Wx") : vexOperand("Lx");
+                case "F4ad": return w() ? xmm((int) (d.imm >> 4) & 15, 0) : vectorOperand("Wd");
+                case "F4bd": return w() ? vectorOperand("Wd") : xmm((int) (d.imm >> 4) & 15, 0);
+                case "F4aq": return w() ? xmm((int) (d.imm >> 4) & 15, 0) : vectorOperand("Wq");
+                case "F4bq": return w() ? vectorOperand("Wq") : xmm((int) (d.imm >> 4) & 15, 0);
+                case "KR": return "k" + (d.reg & 7);
+                case "KV": return "k" + (d.vexVvvv & 7);
+                case "KM": return "k" + (d.modrm & 7);
+                case "KEwq": return d.mod == 3 ? "k" + (d.modrm & 7) : memory(w() ? Q : W);
+                case "KEbd": return d.mod == 3 ? "k" + (d.modrm & 7) : memory(w() ? D : B);
+                case "TR": return "tmm" + (d.reg & 7);
+                case "TV": return "tmm" + (d.vexVvvv & 7);
+                case "TM": return "tmm" + (d.modrm & 7);
+                default:
                     covered = false;
                     return "?" + op;
             }
         }
 
-        String mnemonicOverride;
+        String vreg(int r, int rexBit, boolean ymm) {
+            if (!ymm) return xmm(r, rexBit);
+            usedRex(rexBit);
+            return "ymm" + (r + ((rex & rexBit) != 0 ? 8 : 0));
+        }
+
+        /** How many compare predicates objdump names: 8 for SSE, 32 for AVX. */
+        int predicates() {
+            return vex ? 32 : 8;
+        }
+
+        String dataXmm(int r, int rexBit) {
+            used |= U_DATA;
+            return xmm(r, rexBit);
+        }
+
+        String xmm(int r, int rexBit) {
+            usedRex(rexBit);
+            return "xmm" + (r + ((rex & rexBit) != 0 ? 8 : 0));
+        }
+
+        /** pclmulqdq's pseudo-mnemonic part for the imm8 values objdump names, else null. */
+        String clmulHalves() {
+            int v = (int) d.imm & 0xff;
+            if ((v & ~0x13) != 0 || (v & 0x12) == 0x12) return null;
+            return ((v & 1) != 0 ? "hq" : "lq") + ((v & 0x12) != 0 ? "hq" : "lq");
+        }
 
         void rep() {
             if (pRepz) all[lastRepz] = P_REP;
@@ -758,6 +1007,9 @@ public final class Formatter {
                 case F:
                     used |= pData ? U_DATA : 0;
                     return dflag ? "FWORD PTR " : "DWORD PTR ";
+                case X: return "XMMWORD PTR ";
+                case Y: return "YMMWORD PTR ";
+                case O: return "OWORD PTR ";
                 default:
                     return "";
             }
@@ -787,7 +1039,7 @@ public final class Formatter {
                 vindex = d.sib >> 3 & 7;
                 usedRex(REX_X);
                 if ((rex & REX_X) != 0) vindex += 8;
-                haveIndex = vindex != 4;
+                haveIndex = vindex != 4 || vsib != 0;
                 scale = d.sib >> 6;
                 base = d.sib & 7;
             }
@@ -826,7 +1078,8 @@ public final class Formatter {
                 if (d.hasSib) {
                     if (scale != 0 || needIndex || haveIndex || (haveBase && base != 4)) {
                         if (haveBase) sb.append('+');
-                        sb.append(haveIndex ? names[vindex] : (addr32 ? "eiz" : "riz"));
+                        if (vsib != 0) sb.append(vsib == 256 ? "ymm" : "xmm").append(vindex);
+                        else sb.append(haveIndex ? names[vindex] : (addr32 ? "eiz" : "riz"));
                         sb.append('*').append(1 << scale);
                     }
                 }

@@ -42,6 +42,66 @@ class FormatterTest {
     }
 
     @Test
+    void sseText() {
+        assertEquals("movups xmm0,XMMWORD PTR [rdi]", f(0x0f, 0x10, 0x07));                 // 0f 10 07
+        assertEquals("movdqu XMMWORD PTR [rsp-0x10],xmm0", f(0xf3, 0x0f, 0x7f, 0x44, 0x24, 0xf0));
+        assertEquals("pxor   xmm0,xmm0", f(0x66, 0x0f, 0xef, 0xc0));                        // 66 0f ef c0
+        assertEquals("pshufd xmm1,xmm0,0x1b", f(0x66, 0x0f, 0x70, 0xc8, 0x1b));             // 66 0f 70 c8 1b
+        assertEquals("punpckldq xmm0,xmm1", f(0x66, 0x0f, 0x62, 0xc1));                     // 66 0f 62 c1
+        assertEquals("psrldq xmm0,0x8", f(0x66, 0x0f, 0x73, 0xd8, 0x08));                   // 66 0f 73 d8 08
+        assertEquals("movq   xmm0,rax", f(0x66, 0x48, 0x0f, 0x6e, 0xc0));                   // 66 48 0f 6e c0
+        assertEquals("movd   eax,xmm0", f(0x66, 0x0f, 0x7e, 0xc0));                         // 66 0f 7e c0
+        assertEquals("cvtsi2sd xmm1,eax", f(0xf2, 0x0f, 0x2a, 0xc8));                       // f2 0f 2a c8
+        assertEquals("cvttsd2si rax,xmm1", f(0xf2, 0x48, 0x0f, 0x2c, 0xc1));                // f2 48 0f 2c c1
+        // SSSE3 / SSE4.1: REX.R reaches xmm8..15
+        assertEquals("pshufb xmm0,XMMWORD PTR [rax+rdx*4]", f(0x66, 0x0f, 0x38, 0x00, 0x04, 0x90));
+        assertEquals("pmulld xmm8,xmm1", f(0x66, 0x44, 0x0f, 0x38, 0x40, 0xc1));            // 66 44 0f 38 40 c1
+        assertEquals("ptest  xmm0,XMMWORD PTR [rax]", f(0x66, 0x0f, 0x38, 0x17, 0x00));     // 66 0f 38 17 00
+        assertEquals("pblendw xmm0,xmm1,0xf0", f(0x66, 0x0f, 0x3a, 0x0e, 0xc1, 0xf0));      // 66 0f 3a 0e c1 f0
+        assertEquals("pextrd eax,xmm0,0x2", f(0x66, 0x0f, 0x3a, 0x16, 0xc0, 0x02));         // 66 0f 3a 16 c0 02
+        assertEquals("pinsrq xmm0,r8,0x5", f(0x66, 0x49, 0x0f, 0x3a, 0x22, 0xc0, 0x05));    // 66 49 0f 3a 22 c0 05
+        // memory sizes as objdump prints them per form
+        assertEquals("pinsrb xmm0,BYTE PTR [rdi],0x1", f(0x66, 0x0f, 0x3a, 0x20, 0x07, 0x01));
+        assertEquals("pmovsxbq xmm1,WORD PTR [rsp]", f(0x66, 0x0f, 0x38, 0x22, 0x0c, 0x24));
+        assertEquals("lddqu  xmm1,[rax]", f(0xf2, 0x0f, 0xf0, 0x08));                       // f2 0f f0 08
+        // predicates and pclmulqdq halves folded into the mnemonic, or the imm8 when unnamed
+        assertEquals("cmpltps xmm8,xmm1", f(0x44, 0x0f, 0xc2, 0xc1, 0x01));                 // 44 0f c2 c1 01
+        assertEquals("cmpps  xmm0,xmm1,0x8", f(0x0f, 0xc2, 0xc1, 0x08));                    // 0f c2 c1 08
+        assertEquals("pclmullqhqdq xmm0,xmm2", f(0x66, 0x0f, 0x3a, 0x44, 0xc2, 0x10));      // 66 0f 3a 44 c2 10
+        // MMX, unused prefixes, a 0x66 that selected nothing
+        assertEquals("paddd  mm0,mm1", f(0x0f, 0xfe, 0xc1));                                // 0f fe c1
+        assertEquals("rex.W movaps xmm0,xmm1", f(0x48, 0x0f, 0x28, 0xc1));                  // 48 0f 28 c1
+        assertEquals("data16 addss xmm0,xmm1", f(0x66, 0xf3, 0x0f, 0x58, 0xc1));            // 66 f3 0f 58 c1
+        assertEquals("movq2dq xmm0,xmm1", f(0x66, 0xf3, 0x0f, 0xd6, 0xc1));                 // 66 f3 0f d6 c1
+        assertEquals("cvtss2si eax,DWORD PTR [rip+0x10]        # 0x18",
+                f(0xf3, 0x0f, 0x2d, 0x05, 0x10, 0x00, 0x00, 0x00));
+        assertTrue(Formatter.isCovered(d(0, 0x66, 0x0f, 0x38, 0x39, 0xca)));                // pminsd
+        // x87 and EVEX are still printed as .insn
+        assertEquals(".insn 0xd9,0xc0", f(0xd9, 0xc0));                                     // fld st(0)
+        assertFalse(Formatter.isCovered(d(0, 0x62, 0xf1, 0x7d, 0x48, 0xfe, 0xc1)));         // vpaddd zmm0,zmm0,zmm1
+    }
+
+    @Test
+    void vexText() {
+        assertEquals("vmovdqa ymm0,YMMWORD PTR [rdi]", f(0xc5, 0xfd, 0x6f, 0x07));          // c5 fd 6f 07
+        assertEquals("vpxor  xmm0,xmm0,xmm0", f(0xc5, 0xf9, 0xef, 0xc0));                   // c5 f9 ef c0
+        assertEquals("vpaddd ymm0,ymm0,ymm1", f(0xc5, 0xfd, 0xfe, 0xc1));                   // c5 fd fe c1
+        assertEquals("vaddss xmm1,xmm2,xmm1", f(0xc5, 0xea, 0x58, 0xc9));                   // c5 ea 58 c9
+        assertEquals("vzeroupper", f(0xc5, 0xf8, 0x77));                                    // c5 f8 77
+        assertEquals("vpbroadcastd ymm0,DWORD PTR [rsi-0x70]", f(0xc4, 0xe2, 0x7d, 0x58, 0x46, 0x90));
+        assertEquals("vfmadd231pd xmm0,xmm0,xmm2", f(0xc4, 0xe2, 0xf9, 0xb8, 0xc2));        // VEX.W picks pd
+        assertEquals("vpermq ymm0,ymm1,0xd8", f(0xc4, 0xe3, 0xfd, 0x00, 0xc1, 0xd8));       // c4 e3 fd 00 c1 d8
+        assertEquals("vpblendvb ymm0,ymm2,ymm1,ymm3", f(0xc4, 0xe3, 0x6d, 0x4c, 0xc1, 0x30)); // imm8[7:4] = ymm3
+        assertEquals("vcmpge_oqps ymm0,ymm0,ymm1", f(0xc5, 0xfc, 0xc2, 0xc1, 0x1d));        // 32 AVX predicates
+        assertEquals("vextracti128 xmm1,ymm0,0x1", f(0xc4, 0xe3, 0x7d, 0x39, 0xc1, 0x01));  // c4 e3 7d 39 c1 01
+        assertEquals("vcvtsi2ss xmm1,xmm0,r8d", f(0xc4, 0xc1, 0x7a, 0x2a, 0xc8));           // VEX.B reaches r8d
+        assertEquals("vpgatherdd ymm0,DWORD PTR [rdx+ymm9*1],ymm2", f(0xc4, 0xa2, 0x6d, 0x90, 0x04, 0x0a));
+        assertEquals("vpgatherqd xmm0,DWORD PTR [rdx+ymm1*1],xmm2", f(0xc4, 0xe2, 0x6d, 0x91, 0x04, 0x0a));
+        assertEquals("vmovupd ymm0,YMMWORD PTR fs:[eax]", f(0x67, 0x64, 0xc4, 0xe1, 0x7d, 0x10, 0x00));
+        assertEquals("shlx   eax,edx,ecx", f(0xc4, 0xe2, 0x71, 0xf7, 0xc2));                // BMI2
+    }
+
+    @Test
     void branchTargetsAndRip() {
         // call rel32 at 0x10 to 0x1d, objdump -b binary style
         assertEquals("call   0x1d", Formatter.format(d(0x10, 0xe8, 0x08, 0, 0, 0)));

@@ -141,7 +141,23 @@ public final class Ops {
         return MAPS[map][opcode];
     }
 
-    private static void add(String line) {
+    /**
+     * Builds a table of the four legacy maps from lines in this class's format (used for the
+     * formatter-only tables, such as {@link VectorOps}, that must not change the decoder's
+     * verdicts).
+     */
+    static Entry[][] build(String[] lines) {
+        Entry[][] maps = new Entry[4][256];
+        for (String l : lines) add(maps, l);
+        for (Entry[] m : maps) {
+            for (Entry e : m) {
+                if (e != null) e.resolve();
+            }
+        }
+        return maps;
+    }
+
+    private static void add(Entry[][] maps, String line) {
         String[] t = line.trim().split("\\s+");
         String key = t[0];
         String mn = t.length > 1 ? t[1] : "-";
@@ -201,10 +217,10 @@ public final class Ops {
         boolean invalid = mn.equals("-");
         mn = mn.replace('_', ' ');
         for (int op = lo; op <= hi; op++) {
-            Entry e = MAPS[map][op];
+            Entry e = maps[map][op];
             if (e == null) {
                 e = new Entry();
-                MAPS[map][op] = e;
+                maps[map][op] = e;
             }
             if (hasPv) e.hasPrefixVariants = true;
             if (reg != 8) e.byReg = true;
@@ -232,21 +248,21 @@ public final class Ops {
         for (int i = 0; i < 8; i++) {
             String n = ARITH[i];
             String h = i == 7 ? "" : "h1";
-            add(Integer.toHexString(i * 8) + " " + n + " Eb" + h + ",Gb");
-            add(Integer.toHexString(i * 8 + 1) + " " + n + " Ev" + h + ",Gv");
-            add(Integer.toHexString(i * 8 + 2) + " " + n + " Gb,Eb");
-            add(Integer.toHexString(i * 8 + 3) + " " + n + " Gv,Ev");
-            add(Integer.toHexString(i * 8 + 4) + " " + n + " AL,Ib");
-            add(Integer.toHexString(i * 8 + 5) + " " + n + " eAX,Iv");
-            add("80/" + i + " " + n + " Eb" + h + ",Ib");
-            add("81/" + i + " " + n + " Ev" + h + ",Iv");
-            add("83/" + i + " " + n + " Ev" + h + ",sIb");
-            add("c0/" + i + " " + SHIFT[i] + " Eb,Ib");
-            add("c1/" + i + " " + SHIFT[i] + " Ev,Ib");
-            add("d0/" + i + " " + SHIFT[i] + " Eb,I1");
-            add("d1/" + i + " " + SHIFT[i] + " Ev,I1");
-            add("d2/" + i + " " + SHIFT[i] + " Eb,CL");
-            add("d3/" + i + " " + SHIFT[i] + " Ev,CL");
+            add(MAPS, Integer.toHexString(i * 8) + " " + n + " Eb" + h + ",Gb");
+            add(MAPS, Integer.toHexString(i * 8 + 1) + " " + n + " Ev" + h + ",Gv");
+            add(MAPS, Integer.toHexString(i * 8 + 2) + " " + n + " Gb,Eb");
+            add(MAPS, Integer.toHexString(i * 8 + 3) + " " + n + " Gv,Ev");
+            add(MAPS, Integer.toHexString(i * 8 + 4) + " " + n + " AL,Ib");
+            add(MAPS, Integer.toHexString(i * 8 + 5) + " " + n + " eAX,Iv");
+            add(MAPS, "80/" + i + " " + n + " Eb" + h + ",Ib");
+            add(MAPS, "81/" + i + " " + n + " Ev" + h + ",Iv");
+            add(MAPS, "83/" + i + " " + n + " Ev" + h + ",sIb");
+            add(MAPS, "c0/" + i + " " + SHIFT[i] + " Eb,Ib");
+            add(MAPS, "c1/" + i + " " + SHIFT[i] + " Ev,Ib");
+            add(MAPS, "d0/" + i + " " + SHIFT[i] + " Eb,I1");
+            add(MAPS, "d1/" + i + " " + SHIFT[i] + " Ev,I1");
+            add(MAPS, "d2/" + i + " " + SHIFT[i] + " Eb,CL");
+            add(MAPS, "d3/" + i + " " + SHIFT[i] + " Ev,CL");
         }
         String[] lines = {
             "50-57 push Zr64",
@@ -306,7 +322,7 @@ public final class Ops {
             "c6/0 mov Ebh3,Ib",
             "c6/7:r:rm0 xabort Ib",
             "c7/0 mov Evh3,Iv",
-            "c7/7:r:rm0 xbegin Jdqw",
+            "c7/7:r:rm0 xbegin%T Jdqw",
             "c8 enter%T Iw,Ib2",
             "c9 leave%T",
             "ca retf%L Iw",
@@ -583,7 +599,7 @@ public final class Ops {
             "0f38.f1@66 movbe Mv,Gv !po",
             "0f38.f1@f2 crc32 Gdq,Ev !po",
         };
-        for (String l : lines) add(l);
+        for (String l : lines) add(MAPS, l);
         for (Entry[] m : MAPS) {
             for (Entry e : m) {
                 if (e != null) e.resolve();

@@ -19,14 +19,18 @@ public final class Compare {
         public int textCompared;
         public int badVerdicts;
         public int notCovered;
+        /** Of {@link #notCovered}: objdump's (bad) whose text around the (bad) is not modelled. */
+        public int badNotCovered;
         public int resynced;
         public final List<String> mismatches = new ArrayList<>();
+        /** Valid instructions whose text is not reproduced ({@code .insn}), by opcode. */
         public final Map<String, Integer> uncoveredByOpcode = new HashMap<>();
 
         @Override
         public String toString() {
             return "candidates " + candidates + ", length+verdict compared " + lengthCompared + ", texts compared "
                     + textCompared + ", (bad) verdicts matched " + badVerdicts + ", text not covered " + notCovered
+                    + " (" + badNotCovered + " of them (bad))"
                     + ", re-run padded " + resynced + ", mismatches " + mismatches.size();
         }
     }
@@ -71,6 +75,10 @@ public final class Compare {
         if (!compareText) return;
         if (!covered) {
             r.notCovered++;
+            if (bad) {
+                r.badNotCovered++;
+                return;
+            }
             String k = key(insn);
             r.uncoveredByOpcode.merge(k, 1, Integer::sum);
             return;
@@ -83,7 +91,10 @@ public final class Compare {
 
     static String key(Insn insn) {
         String[] maps = {"", "0f ", "0f38 ", "0f3a "};
-        if (insn.encoding() != Insn.ENC_LEGACY) return "vex/evex/xop";
+        if (insn.encoding() == Insn.ENC_VEX) {
+            return String.format("vex%d %02x pp%d", insn.map(), insn.opcode(), insn.vexPp());
+        }
+        if (insn.encoding() != Insn.ENC_LEGACY) return "evex/xop";
         return maps[insn.map()] + String.format("%02x", insn.opcode());
     }
 }
