@@ -33,7 +33,12 @@ final class Cpu {
     int lzSize = 8;
     long lzA, lzB, lzR, lzC;
 
-    long cr0 = 0x80010033L, cr2, cr3, cr4 = 0x20; // PG|WP|NE|ET|MP|PE, PAE
+    // CR0 and CR4 bits the SSE availability check reads (SDM Vol. 3A §2.5, Table 13-1)
+    static final long CR0_EM = 4, CR0_TS = 8, CR4_OSFXSR = 0x200, CR4_OSXMMEXCPT = 0x400;
+    /** CR4 of bare mode: PAE, and SSE enabled as Linux enables it (OSFXSR|OSXMMEXCPT), so bare ELFs may use SSE. */
+    static final long CR4_BARE = 0x20 | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+    long cr0 = 0x80010033L, cr2, cr3, cr4 = CR4_BARE; // PG|WP|NE|ET|MP|PE
     long efer = 0xd01; // LMA|LME|NXE|SCE
     int cpl;
     long fsBase, gsBase, kernelGsBase;
@@ -42,6 +47,20 @@ final class Cpu {
     final long[] sregs = new long[6];
     /** Model-specific registers without a dedicated field. */
     final java.util.HashMap<Integer, Long> msrs = new java.util.HashMap<>();
+
+    /**
+     * XMM0-15 (SDM Vol. 1 §10.2.2): register n is {@code xmm[2n]} (bits 63:0) and
+     * {@code xmm[2n + 1]} (bits 127:64), so ops work on quadwords without allocating.
+     */
+    final long[] xmm = new long[32];
+    /** MXCSR (SDM Vol. 1 §10.2.3); its power-up value masks every SIMD floating-point exception. */
+    int mxcsr = MXCSR_RESET;
+    static final int MXCSR_RESET = 0x1f80;
+    /**
+     * The MXCSR bits LDMXCSR may set (FXSAVE's MXCSR_MASK): all of 15:0, DAZ included. AMD CPUs
+     * with misaligned-SSE mode also take bit 17 (MM); it is not emulated, so here it is reserved.
+     */
+    static final int MXCSR_MASK = 0xffff;
 
     /** Instructions retired (virtual time). */
     long retired;
@@ -572,11 +591,27 @@ final class Cpu {
         }
     }
 
-    /** Checks that {@code size} bytes at {@code va} are writable without writing (for ops that must not fault late). */
+    /**
+     * Writes 16 bytes; when they cross a page both pages are translated first, so a page fault
+     * on the second leaves the first unwritten (the store is all or nothing).
+     */
+    void wr128(long va, long lo, long hi) {
+        if ((va & 0xfff) > 0xff0) {
+            probeWrite(va, 16);
+        }
+        wr64(va, lo);
+        wr64(va + 8, hi);
+    }
+
+    /**
+     * Checks that {@code size} bytes at {@code va} are writable without writing (for ops that must
+     * not fault late). A fault on the second page reports its first byte in CR2, as the hardware
+     * does for an access that crosses into it.
+     */
     void probeWrite(long va, int size) {
         xlateWrite(va);
         if (((va & 0xfff) + size) > 4096) {
-            xlateWrite(va + size - 1);
+            xlateWrite((va + size - 1) & ~0xfffL);
         }
     }
 

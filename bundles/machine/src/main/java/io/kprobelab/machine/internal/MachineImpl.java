@@ -167,6 +167,9 @@ public final class MachineImpl implements Machine {
             c.stiShadow = -1;
             c.idtBase = 0;
             c.idtLimit = 0;
+            c.cr4 = Cpu.CR4_BARE; // after a kernel boot too: bare ELFs may use SSE
+            java.util.Arrays.fill(c.xmm, 0);
+            c.mxcsr = Cpu.MXCSR_RESET;
         }
         ports.reset();
         byte[] file = img.fileBytes();
@@ -244,7 +247,9 @@ public final class MachineImpl implements Machine {
             c.cr0 = 0x80000011L; // PG | ET | PE
             c.cr2 = 0;
             c.cr3 = e.cr3();
-            c.cr4 = 0x20; // PAE
+            c.cr4 = 0x20; // PAE; no OSFXSR: SSE stays #UD until the kernel enables it
+            java.util.Arrays.fill(c.xmm, 0);
+            c.mxcsr = Cpu.MXCSR_RESET;
             c.efer = 0x500; // LMA | LME
             c.gdtBase = e.gdtBase();
             c.gdtLimit = e.gdtLimit();
@@ -499,6 +504,8 @@ public final class MachineImpl implements Machine {
         Cpu c = v.cpu;
         boolean nested = v.depth() > 0;
         long[] savedR = nested ? c.r.clone() : null;
+        long[] savedXmm = nested ? c.xmm.clone() : null; // the callee may clobber call-used XMM registers
+        int savedMxcsr = c.mxcsr;
         long savedRip = c.rip, savedFlags = c.rflags();
         int savedCpl = c.cpl;
         try {
@@ -536,6 +543,8 @@ public final class MachineImpl implements Machine {
         } finally {
             if (nested) {
                 System.arraycopy(savedR, 0, c.r, 0, 16);
+                System.arraycopy(savedXmm, 0, c.xmm, 0, savedXmm.length);
+                c.mxcsr = savedMxcsr;
                 c.rip = savedRip;
                 c.setRflags(savedFlags);
                 if (c.cpl != savedCpl) {
@@ -560,6 +569,8 @@ public final class MachineImpl implements Machine {
             throw new IllegalStateException("calls need a call stack and a kprobe_insn_slots area from the kernel loader");
         }
         long[] savedR = c.r.clone();
+        long[] savedXmm = c.xmm.clone();
+        int savedMxcsr = c.mxcsr;
         long savedRip = c.rip, savedFlags = c.rflags(), savedRetired = c.retired, savedTimer = c.apic.timerAt;
         long savedGs = c.gsBase, savedKgs = c.kernelGsBase, savedCs = c.sregs[1], savedSs = c.sregs[2];
         long savedShadow = c.stiShadow;
@@ -600,6 +611,8 @@ public final class MachineImpl implements Machine {
             throw new IllegalStateException("call stack not writable: " + e.getMessage(), e);
         } finally {
             System.arraycopy(savedR, 0, c.r, 0, 16);
+            System.arraycopy(savedXmm, 0, c.xmm, 0, savedXmm.length);
+            c.mxcsr = savedMxcsr;
             c.rip = savedRip;
             c.setRflags(savedFlags);
             c.retired = savedRetired;

@@ -203,7 +203,9 @@ final class SystemOps {
                     a = 0x000606a6L;
                     b = ((long) c.id << 24) | 0x00010800L;
                     cc = (1L << 23) | (1L << 21) | (1L << 13); // POPCNT, x2APIC, CMPXCHG16B
-                    d = 1 | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11) | (1 << 13) | (1 << 15);
+                    // FPU TSC MSR PAE CX8 APIC SEP PGE CMOV, SSE SSE2 (usable once the OS sets CR4.OSFXSR)
+                    d = 1 | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11) | (1 << 13) | (1 << 15)
+                            | (1 << 25) | (1 << 26);
                     break;
                 case 7:
                     if ((int) r[1] == 0) {
@@ -281,6 +283,20 @@ final class SystemOps {
         @Override
         boolean endsBlock() {
             return true;
+        }
+    }
+
+    /**
+     * CLTS: clears CR0.TS, which an OS's #NM handler does once it has switched the SSE state
+     * in (SDM Vol. 2A CLTS; Vol. 3A §2.5). Ring 0 only.
+     */
+    static final class Clts extends Op {
+        @Override
+        void exec(Cpu c) {
+            if (c.cpl != 0) {
+                throw c.gp(0);
+            }
+            c.cr0 &= ~Cpu.CR0_TS;
         }
     }
 

@@ -187,7 +187,7 @@ final class Translator {
 
     // ------------------------------------------------------------------ operands
 
-    private static int seg(Insn in) {
+    static int seg(Insn in) {
         return in.segment() == Insn.SEG_FS ? 1 : in.segment() == Insn.SEG_GS ? 2 : 0;
     }
 
@@ -196,7 +196,7 @@ final class Translator {
         return in.rex() == 0 && n >= 4 && n <= 7 ? 16 + n - 4 : n;
     }
 
-    private static Opnd mem(Insn in) {
+    static Opnd mem(Insn in) {
         if (in.ripRelative()) {
             long a = in.address() + in.length() + in.disp();
             if (in.addressSize() == 32) {
@@ -535,8 +535,12 @@ final class Translator {
                 if (in.mod() == 3 ? (in.reg() & 7) >= 5 : (in.reg() & 7) == 7) {
                     return new SystemOps.Nop();
                 }
-                return null;
+                return SseTranslator.op(in); // ldmxcsr, stmxcsr
             case 0x0d: return new SystemOps.Nop(); // prefetchw
+            case 0x06: return new SystemOps.Clts();
+            case 0xc3: // movnti m32/m64, r: a plain store (the non-temporal hint means nothing here)
+                return in.mod() != 3 && SseTranslator.mandatoryPrefix(in) == SseTranslator.NONE
+                        ? mov(v == 8 ? 8 : 4, mem(in), Opnd.reg(in.reg())) : null;
             case 0x20: return new SystemOps.MovCr(false, in.reg(), in.rm());
             case 0x22: return new SystemOps.MovCr(true, in.reg(), in.rm());
             case 0x05: return new SyscallOps.Syscall();
@@ -569,7 +573,7 @@ final class Translator {
             case 0xbd: return new BitOps.Scan(f3 ? BitOps.LZCNT : BitOps.BSR, v, in.reg(), rm(in, v));
             case 0xc0: return new MoveOps.Xadd(1, rm(in, 1), regField(in, 1));
             case 0xc1: return new MoveOps.Xadd(v, rm(in, v), in.reg());
-            default: return null;
+            default: return SseTranslator.op(in);
         }
     }
 }

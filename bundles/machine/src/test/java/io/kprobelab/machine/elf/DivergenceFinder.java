@@ -62,12 +62,21 @@ final class DivergenceFinder {
 
     /** As {@link #explain}, with the outcome in parts. */
     static Outcome trace(String level, List<String> flags, String fn, long[] args) {
+        return trace("oracle-" + level, Gcc.FREESTANDING, flags, List.of("oracle.c", "guest_runtime.c"), fn, args);
+    }
+
+    /**
+     * As {@link #trace(String, List, String, long[])} for another build: {@code baseFlags} instead
+     * of {@link Gcc#FREESTANDING} and other sources (which must include guest_runtime.c, for
+     * {@code oracle_stack}); {@code name} names the image.
+     */
+    static Outcome trace(String name, List<String> baseFlags, List<String> flags, List<String> sources, String fn, long[] args) {
         try {
             Path tracer = Gcc.build("native_tracer", List.of("-O2", "-Wall", "-Werror"), List.of("native_tracer.c"), List.of());
-            List<String> lowFlags = new ArrayList<>(Gcc.FREESTANDING);
+            List<String> lowFlags = new ArrayList<>(baseFlags);
             lowFlags.addAll(List.of("-mcmodel=kernel", "-Wl,-Ttext-segment=0x400000", "-Wl,-e,_start"));
             lowFlags.addAll(flags);
-            Path elf = Gcc.build("oracle-" + level + ".low.elf", lowFlags, List.of("oracle.c", "guest_runtime.c"), List.of());
+            Path elf = Gcc.build(name + ".low.elf", lowFlags, sources, List.of());
             ElfImage image = ElfImage.read(elf);
             long address = symbol(image, fn).address();
             Symbol stack = symbol(image, "oracle_stack");

@@ -24,6 +24,12 @@ final class Gcc {
             "-Wl,--build-id=none", "-Wall", "-Werror");
     static final String KERNEL_BASE = "0xffffffff81000000";
 
+    /**
+     * {@link #FREESTANDING} with SSE allowed: what gcc emits for integer C by default on x86-64
+     * (SSE2 for copies, zeroing and vectorised loops).
+     */
+    static final List<String> FREESTANDING_SSE = FREESTANDING.stream().filter(f -> !f.equals("-mgeneral-regs-only")).toList();
+
     /** Sources of the ELF tests. */
     static final Path SOURCES = Path.of("src/test/c/elf");
 

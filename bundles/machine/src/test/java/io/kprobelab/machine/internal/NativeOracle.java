@@ -19,9 +19,11 @@ import java.util.Map;
 
 /**
  * The differential oracle: assembles snippets with {@code as}, runs them natively with the
- * native runner (src/test/c/nativerun) and in the emulator from the same registers, flags and
- * data, and compares registers, flags (minus the SDM-undefined ones named by each case's mask)
- * and the data buffer bit for bit.
+ * native runner (src/test/c/nativerun) and in the emulator from the same registers, flags, XMM
+ * registers, MXCSR and data, and compares registers, flags (minus the SDM-undefined ones named
+ * by each case's mask), XMM registers, MXCSR and the data buffer bit for bit. A snippet that
+ * faults is compared by signal, RIP and kind (#GP, or #PF with its address), then by the same
+ * state as it was at the fault.
  */
 final class NativeOracle {
 
@@ -29,19 +31,34 @@ final class NativeOracle {
     static final int DATA_SIZE = 0x4000;
     static final long ARITH_DF = Cpu.ARITH | Cpu.DF;
 
-    /** One case: a snippet (Intel syntax, ';'-separated), input registers and flags, compared flags. */
+    /** MXCSR at power-up and in a fresh Linux process: every SIMD floating-point exception masked. */
+    static final int MXCSR_DEFAULT = 0x1f80;
+
+    /**
+     * One case: a snippet (Intel syntax, ';'-separated), input registers and flags, compared
+     * flags, and the input XMM registers (XMM n is {@code xmm[2n]}, low quadword, and
+     * {@code xmm[2n + 1]}) and MXCSR.
+     */
     static final class Case {
         final String asm;
         final long[] regs;
         final long flags;
         final long flagMask;
+        final long[] xmm;
+        final int mxcsr;
         byte[] code;
 
         Case(String asm, long[] regs, long flags, long flagMask) {
+            this(asm, regs, flags, flagMask, new long[32], MXCSR_DEFAULT);
+        }
+
+        Case(String asm, long[] regs, long flags, long flagMask, long[] xmm, int mxcsr) {
             this.asm = asm;
             this.regs = regs;
             this.flags = flags;
             this.flagMask = flagMask;
+            this.xmm = xmm;
+            this.mxcsr = mxcsr;
         }
     }
 
@@ -108,7 +125,11 @@ final class NativeOracle {
                     for (long r : c.regs) {
                         sb.append(' ').append(Long.toHexString(r));
                     }
-                    sb.append(' ').append(Long.toHexString(c.flags)).append('\n');
+                    sb.append(' ').append(Long.toHexString(c.flags));
+                    for (long x : c.xmm) {
+                        sb.append(' ').append(Long.toHexString(x));
+                    }
+                    sb.append(' ').append(Integer.toHexString(c.mxcsr)).append('\n');
                     if (sb.length() > 1 << 16) {
                         os.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
                         sb.setLength(0);
@@ -164,6 +185,8 @@ final class NativeOracle {
             m.memory().poke(CODE, code, 0, code.length);
             m.memory().write(DATA, pattern, 0, DATA_SIZE);
             System.arraycopy(c.regs, 0, cpu.r, 0, 16);
+            System.arraycopy(c.xmm, 0, cpu.xmm, 0, 32);
+            cpu.mxcsr = c.mxcsr;
             cpu.setRflags(c.flags & ARITH_DF | Cpu.IF | 2); // the native runner runs in user mode with IF=1
             cpu.rip = CODE;
             cpu.cpl = 3;
@@ -174,19 +197,25 @@ final class NativeOracle {
             } catch (GuestOops o) {
                 int v = o.trap().vector();
                 if (v == Trap.BP && o.trap().address() == CODE + c.code.length) {
-                    return result(c);
+                    return result("OK");
                 }
                 int sig = v == Trap.DE ? 8 : v == Trap.UD ? 4 : v == Trap.BP || v == Trap.DB ? 5 : v < 0 ? -1 : 11;
-                return "SIG " + sig + " " + Long.toHexString(cpu.rip);
+                String kind = v == Trap.GP ? "gp" : v == Trap.PF ? "pf@" + Long.toHexString(o.trap().address()) : "-";
+                return result("SIG " + sig + " " + Long.toHexString(cpu.rip) + " " + kind);
             }
         }
 
-        private String result(Case c) throws Exception {
-            StringBuilder sb = new StringBuilder("OK");
+        /** The state in the runner's format after {@code head} ("OK", or "SIG signo rip" at a fault). */
+        private String result(String head) throws Exception {
+            StringBuilder sb = new StringBuilder(head);
             for (int i = 0; i < 16; i++) {
                 sb.append(' ').append(Long.toHexString(cpu.r[i]));
             }
             sb.append(' ').append(Long.toHexString(cpu.rflags()));
+            for (long x : cpu.xmm) {
+                sb.append(' ').append(Long.toHexString(x));
+            }
+            sb.append(' ').append(Integer.toHexString(cpu.mxcsr));
             byte[] d = m.memory().read(DATA, DATA_SIZE);
             int changed = 0;
             StringBuilder ch = new StringBuilder();
@@ -201,13 +230,22 @@ final class NativeOracle {
         }
     }
 
+    /** Field of MXCSR in a result line: after "OK", 16 registers, RFLAGS and 32 XMM quadwords. */
+    private static final int MXCSR_FIELD = 50;
+
     /** Compares one native and one emulator line under the case's flag mask; null when equal. */
     static String compare(Case c, String nat, String emu) {
-        if (nat.startsWith("SIG") || emu.startsWith("SIG")) {
-            return nat.equals(emu) ? null : "native " + nat + " / emulator " + emu;
+        // Both ran to the end ("OK") or both faulted the same way ("SIG signo rip kind"); then the state.
+        int headA = nat.startsWith("SIG") ? 4 : 1, headB = emu.startsWith("SIG") ? 4 : 1;
+        String[] a0 = nat.split(" "), b0 = emu.split(" ");
+        if (headA != headB || a0.length < headA + MXCSR_FIELD || b0.length < headB + MXCSR_FIELD
+                || !String.join(" ", java.util.Arrays.copyOf(a0, headA)).equals(String.join(" ", java.util.Arrays.copyOf(b0, headB)))) {
+            return "native " + nat + " / emulator " + emu;
         }
-        String[] a = nat.split(" "), b = emu.split(" ");
-        StringBuilder diff = new StringBuilder();
+        String[] a = java.util.Arrays.copyOfRange(a0, headA - 1, a0.length);
+        String[] b = java.util.Arrays.copyOfRange(b0, headB - 1, b0.length);
+        StringBuilder diff = new StringBuilder(headA == 4 ? "(" + String.join(" ", java.util.Arrays.copyOf(a0, 4)) + ")" : "");
+        int plain = diff.length();
         String[] names = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
         for (int i = 0; i < 16; i++) {
@@ -221,11 +259,20 @@ final class NativeOracle {
                     OopsReport.flagNames(fa), Long.toHexString(fb), OopsReport.flagNames(fb),
                     OopsReport.flagNames(c.flagMask)));
         }
-        String ma = String.join(" ", java.util.Arrays.copyOfRange(a, 18, a.length));
-        String mb = String.join(" ", java.util.Arrays.copyOfRange(b, 18, b.length));
+        for (int i = 0; i < 32; i++) {
+            if (!a[18 + i].equals(b[18 + i])) {
+                diff.append(String.format(" xmm%d.%s: native %s emulator %s;", i / 2, i % 2 == 0 ? "lo" : "hi",
+                        a[18 + i], b[18 + i]));
+            }
+        }
+        if (!a[MXCSR_FIELD].equals(b[MXCSR_FIELD])) {
+            diff.append(String.format(" mxcsr: native %s emulator %s;", a[MXCSR_FIELD], b[MXCSR_FIELD]));
+        }
+        String ma = String.join(" ", java.util.Arrays.copyOfRange(a, MXCSR_FIELD + 1, a.length));
+        String mb = String.join(" ", java.util.Arrays.copyOfRange(b, MXCSR_FIELD + 1, b.length));
         if (!ma.equals(mb)) {
             diff.append(" memory: native ").append(ma).append(" emulator ").append(mb);
         }
-        return diff.length() == 0 ? null : diff.toString();
+        return diff.length() == plain ? null : diff.toString();
     }
 }
