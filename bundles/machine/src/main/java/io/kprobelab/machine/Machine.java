@@ -84,6 +84,20 @@ public interface Machine {
         throw new UnsupportedOperationException("allocateKernelText is not available on this machine");
     }
 
+    /**
+     * Places {@code fn} in guest kernel text, within +-2 GB of {@code near}, on a page of its own
+     * ({@link #allocateKernelText}; every other byte of it is {@code int3}). A vCPU that reaches
+     * the returned address, by a jump, a call or a return, runs {@code fn} instead of guest
+     * instructions, as one retired instruction and without any trap, then goes on at the RIP
+     * {@code fn} left. This is how trampolines reach the kernel's C handlers, which are Java here
+     * (the kretprobe-booster's {@code trampoline_handler}). A new image removes it.
+     *
+     * @return the function's guest address
+     */
+    default long hostFunction(long near, HostFunction fn) {
+        throw new UnsupportedOperationException("hostFunction is not available on this machine");
+    }
+
     /** Guest physical memory, for boot loaders and host-side devices. */
     default PhysicalMemory physicalMemory() {
         throw new UnsupportedOperationException("physicalMemory is not available on this machine");

@@ -113,6 +113,9 @@ final class Cpu {
     String evMessage;
     final CpuException exc = new CpuException();
 
+    /** The vCPU this is the state of (what host functions are given). */
+    io.kprobelab.machine.Vcpu vcpu;
+
     Cpu(PhysMemory phys, int id) {
         this.phys = phys;
         this.mem = phys.mem;

@@ -210,6 +210,7 @@ public final class MachineImpl implements Machine {
         symbols = new ElfSymbolTable(img.symbols());
         image = img;
         textCursor = 0;
+        phys.hostFunctions = java.util.Map.of();
         kernelBooted = false;
     }
 
@@ -276,6 +277,7 @@ public final class MachineImpl implements Machine {
         symbols = new ElfSymbolTable(img.symbols());
         image = img;
         textCursor = 0;
+        phys.hostFunctions = java.util.Map.of();
         stackTop = 0;
         kernelBooted = true;
         callStack = e.callStack();
@@ -469,6 +471,25 @@ public final class MachineImpl implements Machine {
             out[0] = va;
         });
         return out[0];
+    }
+
+    @Override
+    public long hostFunction(long near, io.kprobelab.machine.HostFunction fn) {
+        java.util.Objects.requireNonNull(fn, "fn");
+        long va = allocateKernelText(near, 1);
+        byte[] traps = new byte[4096];
+        java.util.Arrays.fill(traps, (byte) 0xcc); // only the entry is the function
+        try {
+            memory().poke(va, traps, 0, traps.length);
+        } catch (io.kprobelab.machine.MemoryFault e) {
+            throw new IllegalStateException("cannot fill the host function's page: " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            java.util.Map<Long, io.kprobelab.machine.HostFunction> m = new java.util.HashMap<>(phys.hostFunctions);
+            m.put(va, fn);
+            phys.hostFunctions = java.util.Map.copyOf(m);
+        }
+        return va;
     }
 
     /** Maps {@code [va, va+len)} page by page (for tests and snippets); returns nothing. */

@@ -14,6 +14,11 @@ final class PhysMemory {
     final CodePage[] code;
     /** The vCPUs whose TLBs must forget write access to pages that become code. */
     final List<Cpu> cpus = new CopyOnWriteArrayList<>();
+    /**
+     * Host functions by guest virtual address (kernel text, the same in every address space):
+     * replaced as a whole when one is added, read by the translator.
+     */
+    volatile java.util.Map<Long, io.kprobelab.machine.HostFunction> hostFunctions = java.util.Map.of();
     /** Bump allocator for frames (page tables, segments, stacks), in bytes from 0. */
     private long nextFrame = 0x100000;
 

@@ -171,6 +171,28 @@ final class SystemOps {
         }
     }
 
+    /**
+     * A host function's address ({@link io.kprobelab.machine.Machine#hostFunction}): runs it with
+     * the vCPU at an instruction boundary; it sets RIP. Ends its block: RIP is whatever it chose.
+     */
+    static final class HostCall extends Op {
+        final io.kprobelab.machine.HostFunction fn;
+
+        HostCall(io.kprobelab.machine.HostFunction fn) {
+            this.fn = fn;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            fn.run(c.vcpu);
+        }
+
+        @Override
+        boolean endsBlock() {
+            return true;
+        }
+    }
+
     static final class Hlt extends Op {
         @Override
         void exec(Cpu c) {

@@ -30,7 +30,19 @@ final class Translator {
         long va = rip;
         int p = pa;
         long firstPpn = pa >>> 12;
+        java.util.Map<Long, io.kprobelab.machine.HostFunction> host = c.phys.hostFunctions;
         while (true) {
+            io.kprobelab.machine.HostFunction hf = host.isEmpty() ? null : host.get(va);
+            if (hf != null) {
+                if (!ops.isEmpty()) {
+                    break; // a block of its own
+                }
+                Op op = new SystemOps.HostCall(hf);
+                op.rip = va;
+                op.next = va;
+                ops.add(op);
+                break;
+            }
             int pageLeft = 4096 - (p & 0xfff);
             Insn in;
             if (pageLeft >= Decoder.MAX_LENGTH) {

@@ -32,6 +32,7 @@ final class VcpuImpl implements Vcpu {
     VcpuImpl(MachineImpl machine, Cpu cpu) {
         this.machine = machine;
         this.cpu = cpu;
+        cpu.vcpu = this;
         this.memory = new GuestMemoryImpl(cpu);
         this.thread = new Thread(new Worker(tasks), "kprobelab-vcpu-" + cpu.id);
         thread.setDaemon(true);

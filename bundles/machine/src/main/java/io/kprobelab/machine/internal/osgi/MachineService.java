@@ -133,6 +133,8 @@ public final class MachineService implements Machine {
 
     @Override public long allocateKernelText(long near, int pages) { return machine.allocateKernelText(near, pages); }
 
+    @Override public long hostFunction(long near, io.kprobelab.machine.HostFunction fn) { return machine.hostFunction(near, fn); }
+
     @Override public io.kprobelab.machine.PhysicalMemory physicalMemory() { return machine.physicalMemory(); }
 
     @Override public AutoCloseable onImageLoaded(Runnable listener) { return machine.onImageLoaded(listener); }
