@@ -32,7 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  * <li>{@code KPROBE}: a kprobe with an empty pre-handler on the entry (#BP + #DB);</li>
  * <li>{@code KRETPROBE_2005}: a kretprobe with an empty handler, the seed's four traps;</li>
- * <li>{@code KRETPROBE_2_6_13}: the same under the 2.6.13 redesign, three traps.</li>
+ * <li>{@code KRETPROBE_2_6_13}: the same under the 2.6.13 redesign, three traps;</li>
+ * <li>{@code KPROBE_BOOSTED}: the kprobe under 2.6.25 on a non-preemptible kernel: after the
+ *     first hit only the #BP (the copy jumps back by itself);</li>
+ * <li>{@code KRETPROBE_2_6_25}: the kretprobe under 2.6.25: a boosted entry (#BP) and a
+ *     trampoline that calls the handler without a trap — one trap per call.</li>
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ProbeHit</pre>
@@ -49,9 +53,9 @@ public class ProbeHitBenchmark {
     public static final int CALLS = 10_000;
 
     /** What is planted on {@code probe_target}. */
-    public enum Probe { UNPROBED, KPROBE, KRETPROBE_2005, KRETPROBE_2_6_13 }
+    public enum Probe { UNPROBED, KPROBE, KRETPROBE_2005, KRETPROBE_2_6_13, KPROBE_BOOSTED, KRETPROBE_2_6_25 }
 
-    @Param({"UNPROBED", "KPROBE", "KRETPROBE_2005", "KRETPROBE_2_6_13"})
+    @Param({"UNPROBED", "KPROBE", "KRETPROBE_2005", "KRETPROBE_2_6_13", "KPROBE_BOOSTED", "KRETPROBE_2_6_25"})
     public Probe probe;
 
     private Machine machine;
@@ -64,12 +68,17 @@ public class ProbeHitBenchmark {
         machine.loadBare(WorkloadImage.buildProbeTargets());
         loop = machine.symbols().lookup("probe_loop").orElseThrow().address();
         X86Kprobes arch = new X86Kprobes();
-        core = new KprobesService(machine, arch,
-                probe == Probe.KRETPROBE_2_6_13 ? Generation.G2_6_13 : Generation.G2005, true);
+        Generation g = switch (probe) {
+            case KRETPROBE_2_6_13 -> Generation.G2_6_13;
+            case KPROBE_BOOSTED, KRETPROBE_2_6_25 -> Generation.G2_6_25;
+            default -> Generation.G2005;
+        };
+        // Not preemptible for 2.6.25 (the booster needs it); the others as before.
+        core = new KprobesService(machine, arch, g, g != Generation.G2_6_25);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
         switch (probe) {
-            case KPROBE -> core.registerKprobe(KprobeSpec.at("probe_target").preHandler((p, regs) -> 0));
-            case KRETPROBE_2005, KRETPROBE_2_6_13 ->
+            case KPROBE, KPROBE_BOOSTED -> core.registerKprobe(KprobeSpec.at("probe_target").preHandler((p, regs) -> 0));
+            case KRETPROBE_2005, KRETPROBE_2_6_13, KRETPROBE_2_6_25 ->
                     core.registerKretprobe(KretprobeSpec.on("probe_target").handler((ri, regs) -> 0));
             case UNPROBED -> { }
         }

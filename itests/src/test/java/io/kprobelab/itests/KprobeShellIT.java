@@ -153,6 +153,31 @@ public class KprobeShellIT {
                 "myretprobe: (kprobe_caller+0xd/0x20 <- kprobe_target) arg1=0xa"));
     }
 
+    /**
+     * 2.6.25, the boosters (the configured kernel is not preemptible): the entry is stepped once
+     * and then runs boosted, the return takes no trap at all.
+     */
+    @Test
+    public void generation2625_boostedEntry_trapFreeReturn_sameResults() throws Exception {
+        assertEquals("", shell("kprobe:generation 2.6.25"));
+        shell("kprobe:add 'p:myprobe kprobe_caller %di'");
+        shell("kprobe:add 'r:myretprobe kprobe_caller $retval'");
+        shell("kprobe:enable myprobe");
+        shell("kprobe:enable myretprobe");
+        shell("machine:traps --reset");
+        for (int i = 0; i < 3; i++) {
+            String call = shell("machine:call kprobe_caller 30");
+            assertTrue(call, call.matches("rax=0xa insns=\\d+ ns=\\d+"));
+        }
+        // three #BP at the entry, one #DB (the first call's step made the copy jump back)
+        assertEquals("1 #DB 1\n3 #BP 3", shell("machine:traps"));
+        assertEquals("  myprobe                                                    3               0\n"
+                + "  myretprobe                                                 3               0", shell("kprobe:profile"));
+        String trace = shell("kprobe:trace");
+        assertTrue(trace, trace.contains("myprobe: (kprobe_caller+0x0/0x20) arg1=0x1e"));
+        assertTrue(trace, trace.endsWith("arg1=0xa"));
+    }
+
     @Test
     public void globalSwitch_disarmsEveryProbe_keepsEachOnesState() throws Exception {
         shell("kprobe:add 'p:myprobe kprobe_target %di'");

@@ -18,7 +18,7 @@ import java.util.Set;
 record CommandLine(Path elf, String generation, List<Step> steps, boolean help) {
 
     /** Generations the launcher accepts (the kprobes bundles validate them again). */
-    static final Set<String> GENERATIONS = Set.of("2005", "2.6.13");
+    static final Set<String> GENERATIONS = Set.of("2005", "2.6.13", "2.6.25");
 
     static final String USAGE = String.join("\n",
             "usage: kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]",
@@ -26,7 +26,7 @@ record CommandLine(Path elf, String generation, List<Step> steps, boolean help) 
             "  -c COMMAND       run one shell command (repeatable, in order; after init), then exit",
             "  --script FILE    run the commands in FILE, one per line (# starts a comment), then exit",
             "  --elf FILE       boot FILE in bare mode instead of the bundled guest kernel",
-            "  --generation NAME  kprobes generation: 2005 (default) or 2.6.13",
+            "  --generation NAME  kprobes generation: 2005 (default), 2.6.13 or 2.6.25",
             "  exit status: 0 when every command succeeded; 1 when one failed; 2 for a bad command line");
 
     /** One thing to run, in command-line order. */
@@ -79,7 +79,7 @@ record CommandLine(Path elf, String generation, List<Step> steps, boolean help) 
                 case "--generation" -> {
                     generation = value != null ? value : next(args, ++i, a);
                     if (!GENERATIONS.contains(generation)) {
-                        throw new UsageException("unknown generation: " + generation + " (known: 2005, 2.6.13)");
+                        throw new UsageException("unknown generation: " + generation + " (known: 2005, 2.6.13, 2.6.25)");
                     }
                 }
                 case "-c", "--command" -> steps.add(new Command(value != null ? value : next(args, ++i, a)));

@@ -57,7 +57,7 @@ class CommandLineTest {
         assertEquals("--elf: /nonexistent/k.elf: no such file", usage("--elf", "/nonexistent/k.elf"));
         assertEquals("--elf: " + dir + ": not a regular file", usage("--elf", dir.toString()));
         assertEquals("--script: nope.gosh: no such file", usage("--script", "nope.gosh"));
-        assertEquals("unknown generation: 2.6.12 (known: 2005, 2.6.13)", usage("--generation", "2.6.12"));
+        assertEquals("unknown generation: 2.6.12 (known: 2005, 2.6.13, 2.6.25)", usage("--generation", "2.6.12"));
     }
 
     @Test

@@ -15,7 +15,16 @@ public enum Generation {
      * Commit ba8af12f (2.6.13): instances keyed by task; the trampoline handler sets RIP itself
      * and skips the single-step — three traps.
      */
-    G2_6_13("2.6.13");
+    G2_6_13("2.6.13"),
+    /**
+     * The x86 unification of December 2007 (2.6.25), with Hiramatsu's two boosters. The
+     * kprobe-booster: after the first single-step of an instruction that can run anywhere, a
+     * {@code jmp} back is appended to its copy, and later hits of a probe without a post-handler
+     * run the copy directly (only the #BP; non-preemptible kernels only). The kretprobe-booster:
+     * the trampoline is code that calls {@code trampoline_handler} (a host function here), so a
+     * return costs no trap. One or two traps per kretprobe'd call.
+     */
+    G2_6_25("2.6.25");
 
     private final String label;
 
@@ -23,7 +32,7 @@ public enum Generation {
         this.label = label;
     }
 
-    /** The name users type: {@code 2005}, {@code 2.6.13}. */
+    /** The name users type: {@code 2005}, {@code 2.6.13}, {@code 2.6.25}. */
     public String label() {
         return label;
     }
@@ -35,6 +44,7 @@ public enum Generation {
                 return g;
             }
         }
-        throw new IllegalArgumentException("unknown generation '" + label + "' (known: 2005, 2.6.13)");
+        throw new IllegalArgumentException("unknown generation '" + label + "' (known: "
+                + String.join(", ", java.util.Arrays.stream(values()).map(Generation::label).toList()) + ")");
     }
 }

@@ -57,7 +57,8 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     public @interface Config {
         /** Which generation of the mechanism runs. */
         @AttributeDefinition(description = "Generation of the kprobes mechanism: 2005 (4 traps per "
-                + "kretprobe'd call) or 2.6.13 (3 traps). Empty: the framework property "
+                + "kretprobe'd call), 2.6.13 (3 traps) or 2.6.25 (kprobe- and kretprobe-booster: 1 or 2 traps). "
+                + "Empty: the framework property "
                 + "kprobes.generation, else 2005.")
         String generation() default "";
 
@@ -331,6 +332,11 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     @Override
     public Generation generation() {
         return generation;
+    }
+
+    @Override
+    public boolean preemptible() {
+        return preemptible;
     }
 
     @Override

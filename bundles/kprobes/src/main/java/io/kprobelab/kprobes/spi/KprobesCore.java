@@ -20,6 +20,13 @@ public interface KprobesCore {
     /** The running generation. */
     Generation generation();
 
+    /**
+     * Whether the guest kernel is preemptible ({@code CONFIG_PREEMPT}): a task may then be
+     * switched out anywhere, also between a boosted copy and its jump back, so the kprobe-booster
+     * stays off.
+     */
+    boolean preemptible();
+
     /** {@code get_kprobe}: the probe point at {@code addr}, or null. Lock-free. */
     ProbePoint getKprobe(long addr);
 

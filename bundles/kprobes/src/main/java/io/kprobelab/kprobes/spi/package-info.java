@@ -19,7 +19,7 @@
  * </table>
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.kprobelab.kprobes.spi;
 
 import org.osgi.annotation.bundle.Export;

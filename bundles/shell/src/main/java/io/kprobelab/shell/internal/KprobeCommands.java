@@ -210,13 +210,13 @@ public final class KprobeCommands {
         return lines(kprobes().blacklist());
     }
 
-    @Descriptor("show the running generation of the kprobes mechanism (2005 or 2.6.13)")
+    @Descriptor("show the running generation of the kprobes mechanism (2005, 2.6.13 or 2.6.25)")
     public String generation() {
         return kprobes().generation().label();
     }
 
     @Descriptor("switch the generation of the kprobes mechanism; refused (EBUSY) while probes are registered")
-    public void generation(@Descriptor("2005 (4 traps per kretprobe'd call) or 2.6.13 (3 traps)") String name)
+    public void generation(@Descriptor("2005 (4 traps per kretprobe'd call), 2.6.13 (3 traps) or 2.6.25 (boosters: 1 or 2 traps)") String name)
             throws KprobeException {
         kprobes().setGeneration(Generation.of(name));
     }

@@ -127,7 +127,7 @@ class KprobeCommandsTest {
         assertEquals("2005", commands.generation());
         commands.generation("2.6.13");
         assertEquals("2.6.13", commands.generation());
-        assertEquals("unknown generation '1999' (known: 2005, 2.6.13)",
+        assertEquals("unknown generation '1999' (known: 2005, 2.6.13, 2.6.25)",
                 assertThrows(IllegalArgumentException.class, () -> commands.generation("1999")).getMessage());
         registry.busy = true;
         KprobeException e = assertThrows(KprobeException.class, () -> commands.generation("2005"));

@@ -1,6 +1,7 @@
 package io.kprobelab.arch.x86_64.internal;
 
 import io.kprobelab.x86.Insn;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The arch's data for one probe point ({@code struct arch_specific_insn}): the decoded original
@@ -11,8 +12,15 @@ import io.kprobelab.x86.Insn;
  * @param fixup    the post-step fix-up
  * @param modifiesIf whether it changes IF ({@code cli}, {@code sti}, {@code popf}, {@code iret}):
  *                 then IF is not restored after the step
+ * @param boostable the kprobe-booster's tri-state ({@code ainsn.boostable}): {@link #NEVER},
+ *                 {@link #CANDIDATE} until the first step decides, {@link #BOOSTED} once the copy
+ *                 ends with a jump back (or leaves by itself) and can run without the step
  */
-record ArchInsn(Insn insn, long slot, Fixup fixup, boolean modifiesIf) {
+record ArchInsn(Insn insn, long slot, Fixup fixup, boolean modifiesIf, AtomicInteger boostable) {
+
+    static final int NEVER = -1;
+    static final int CANDIDATE = 0;
+    static final int BOOSTED = 1;
 
     /** The fix-ups of {@code resume_execution} (reference section 2.3). */
     enum Fixup {

@@ -14,8 +14,9 @@ import java.util.List;
  * {@code module_alloc} equivalent, within +-2 GB of the text so RIP-relative operands can be
  * relocated.
  *
- * <p>A freed slot is not reused at once: a vCPU may still be stepping in it. It becomes free
- * again at the next allocation that finds no CPU using it ({@code collect_garbage_slots}).
+ * <p>A freed slot is not reused at once: a vCPU may still be stepping in it, or running a boosted
+ * copy. It becomes free again when a collection finds no CPU using it
+ * ({@code collect_garbage_slots}).
  */
 final class InsnSlots {
 
@@ -34,8 +35,11 @@ final class InsnSlots {
         this.near = near;
     }
 
-    /** {@code get_insn_slot}. {@code inUse} tells whether a CPU may still execute in a dirty slot. */
-    synchronized long allocate(java.util.function.LongPredicate inUse) throws KprobeException {
+    /**
+     * {@code collect_garbage_slots}: frees the dirty slots no CPU can still execute in
+     * ({@code inUse} tells). Call it while every vCPU is parked, so that answer holds.
+     */
+    synchronized void collect(java.util.function.LongPredicate inUse) {
         dirty.removeIf(s -> {
             if (inUse.test(s)) {
                 return false;
@@ -43,6 +47,15 @@ final class InsnSlots {
             markFree(s);
             return true;
         });
+    }
+
+    /** Whether some freed slot waits for {@link #collect}. */
+    synchronized boolean hasDirty() {
+        return !dirty.isEmpty();
+    }
+
+    /** {@code get_insn_slot}: a free slot, on a new page when none is left. */
+    synchronized long allocate() throws KprobeException {
         for (int p = 0; p < pages.size(); p++) {
             boolean[] u = used.get(p);
             for (int i = 0; i < SLOTS_PER_PAGE; i++) {

@@ -20,17 +20,23 @@ import io.kprobelab.machine.Vcpu;
 import io.kprobelab.traps.DieNotifier;
 import io.kprobelab.traps.NotifyResult;
 import io.kprobelab.x86.Decoder;
+import io.kprobelab.x86.Encoder;
 import io.kprobelab.x86.Insn;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * The x86-64 kprobes mechanism, after {@code arch/x86_64/kernel/kprobes.c} of June 2005 with the
  * checks of later kernels. It is both the {@link ArchKprobes} the core calls and the die
  * notifier ({@code kprobe_exceptions_notify}) at the head of the chain.
+ *
+ * <p>Three generations: the seed's (2005), 2.6.13's (the trampoline handler sets RIP, no step
+ * there) and 2.6.25's, with the lazy kprobe-booster ({@link Booster}, {@code decideBoost}) and the
+ * kretprobe-booster (the trampoline is a host function calling {@code trampolineHandler}).
  *
  * <p>Deliberate differences from commit 73649dab, each a fix later kernels made:
  * <ul>
@@ -70,7 +76,12 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
     private Generation generation;
     private InsnSlots slots;
     private KprobeCtlblk[] ctlblk = new KprobeCtlblk[0];
+    /** The running generation's trampoline: {@link #nopTrampoline} or {@link #hostTrampoline}. */
     private long trampoline;
+    /** 2005 and 2.6.13: a {@code nop} carrying the arch probe {@link #trampolineProbe}. */
+    private long nopTrampoline;
+    /** 2.6.25 (kretprobe-booster): code that calls {@code trampoline_handler}, a host function. */
+    private long hostTrampoline;
     private ProbePoint trampolineProbe;
     private volatile TaskFinder tasks;
     /** 73649dab's function-static {@code orig_ret_addr}: one for the whole machine, as there. */
@@ -97,12 +108,23 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
                 .or(() -> machine.image().map(i -> i.entry())).orElse(DEFAULT_TEXT);
         if (slots == null) {
             slots = new InsnSlots(machine, near);
-            trampoline = placeTrampoline(near);
         }
         tasks = new TaskFinder(machine);
         this.core = c;
-        trampolineProbe = c.registerArchProbe(trampoline,
-                generation == Generation.G2005 ? new Trampoline2005() : new Trampoline2613());
+        if (generation == Generation.G2_6_25) {
+            if (hostTrampoline == 0) {
+                hostTrampoline = placeHostTrampoline(near);
+            }
+            trampoline = hostTrampoline;
+            trampolineProbe = null;
+        } else {
+            if (nopTrampoline == 0) {
+                nopTrampoline = placeTrampoline(near);
+            }
+            trampoline = nopTrampoline;
+            trampolineProbe = c.registerArchProbe(trampoline,
+                    generation == Generation.G2005 ? new Trampoline2005() : new Trampoline2613());
+        }
     }
 
     /** Slots and trampoline lived in guest memory, which a new image replaced: allocate afresh. */
@@ -110,6 +132,8 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
     public synchronized void imageReloaded() {
         slots = null;
         trampoline = 0;
+        nopTrampoline = 0;
+        hostTrampoline = 0;
         for (KprobeCtlblk c : ctlblk) {
             c.reset();
         }
@@ -143,6 +167,20 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         return page;
     }
 
+    /**
+     * The kretprobe-booster's {@code kretprobe_trampoline}: where the probed function's
+     * {@code ret} lands. In the kernel it is code that saves a {@code pt_regs} frame, calls
+     * {@code trampoline_handler} and returns to the address that gives back; here that C
+     * function is Java, so the trampoline is a host function: no trap on the way back.
+     */
+    private long placeHostTrampoline(long near) throws KprobeException {
+        try {
+            return machine.hostFunction(near, cpu -> trampolineHandler(cpu.regs(), false));
+        } catch (RuntimeException e) {
+            throw new KprobeException(Errno.ENOMEM, "no page for the kretprobe trampoline: " + e.getMessage());
+        }
+    }
+
     /** The trampoline's address (for tests and views). */
     long trampoline() {
         return trampoline;
@@ -164,7 +202,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             throw new KprobeException(Errno.EINVAL, describe(addr) + ": cannot decode the instruction there");
         }
         checkSteppable(insn, addr);
-        long slot = slots.allocate(this::slotInUse);
+        long slot = allocateSlot();
         byte[] copy = new byte[InsnSlots.SLOT_SIZE];
         java.util.Arrays.fill(copy, (byte) INT3);
         System.arraycopy(bytes, 0, copy, 0, insn.length());
@@ -183,7 +221,45 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
         poke(mem, slot, copy);
         p.setOpcode(bytes[0] & 0xff);
-        p.setArchData(new ArchInsn(insn, slot, fixupOf(insn), modifiesIf(insn)));
+        int boost = boosting() && Booster.canBoost(insn, hasExceptionFixup(mem, addr))
+                ? ArchInsn.CANDIDATE : ArchInsn.NEVER;
+        p.setArchData(new ArchInsn(insn, slot, fixupOf(insn), modifiesIf(insn), new AtomicInteger(boost)));
+    }
+
+    /** A slot, after freeing the dirty ones no vCPU can be in (checked with every vCPU parked). */
+    private long allocateSlot() throws KprobeException {
+        if (slots.hasDirty()) {
+            machine.stopMachine(() -> slots.collect(this::slotInUse));
+        }
+        return slots.allocate();
+    }
+
+    /** Whether this generation has the kprobe-booster (and the kernel allows it: not preemptible). */
+    private boolean boosting() {
+        KprobesCore c = core;
+        return generation == Generation.G2_6_25 && (c == null || !c.preemptible());
+    }
+
+    /**
+     * {@code search_exception_tables}: whether the guest's {@code __ex_table} ({@code u64 insn,
+     * u64 fixup} pairs, BOOT.md section 2) names {@code addr}. Bare images have none.
+     */
+    private boolean hasExceptionFixup(GuestMemory mem, long addr) {
+        Optional<Symbol> start = machine.symbols().lookup("__start___ex_table");
+        Optional<Symbol> stop = machine.symbols().lookup("__stop___ex_table");
+        if (start.isEmpty() || stop.isEmpty()) {
+            return false;
+        }
+        try {
+            for (long e = start.get().address(); Long.compareUnsigned(e, stop.get().address()) < 0; e += 16) {
+                if (mem.readU64(e) == addr) {
+                    return true;
+                }
+            }
+        } catch (MemoryFault f) {
+            return true; // cannot tell: do not boost
+        }
+        return false;
     }
 
     /** {@code can_probe}: decode from the function's start; the address must be where one begins. */
@@ -319,10 +395,20 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
     }
 
+    /**
+     * Whether a CPU may still execute in a freed slot: stepping it (its control block says so) or,
+     * once boosting, running the copy or its jump back (its RIP is in the slot). Called inside
+     * stop-machine, so every vCPU is parked at an instruction boundary.
+     */
     private boolean slotInUse(long slot) {
         for (KprobeCtlblk c : ctlblk) {
             ProbePoint cur = c.current;
             if (cur != null && cur.archData() instanceof ArchInsn ai && ai.slot() == slot) {
+                return true;
+            }
+        }
+        for (Vcpu v : machine.vcpus()) {
+            if (Long.compareUnsigned(v.regs().ip() - slot, InsnSlots.SLOT_SIZE) < 0) {
                 return true;
             }
         }
@@ -331,15 +417,20 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
 
     @Override
     public boolean withinBlacklist(long addr) {
-        return (trampoline != 0 && Long.compareUnsigned(addr - trampoline, InsnSlots.PAGE_SIZE) < 0)
-                || (slots != null && slots.contains(addr));
+        return onPage(addr, nopTrampoline) || onPage(addr, hostTrampoline) || (slots != null && slots.contains(addr));
+    }
+
+    private static boolean onPage(long addr, long page) {
+        return page != 0 && Long.compareUnsigned(addr - page, InsnSlots.PAGE_SIZE) < 0;
     }
 
     @Override
     public List<BlacklistRange> populateBlacklist() {
         List<BlacklistRange> out = new ArrayList<>();
-        if (trampoline != 0) {
-            out.add(new BlacklistRange(trampoline, trampoline + InsnSlots.PAGE_SIZE, "kretprobe_trampoline"));
+        for (long t : new long[] {nopTrampoline, hostTrampoline}) {
+            if (t != 0) {
+                out.add(new BlacklistRange(t, t + InsnSlots.PAGE_SIZE, "kretprobe_trampoline"));
+            }
         }
         if (slots != null) {
             out.addAll(slots.ranges());
@@ -425,39 +516,57 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
     private final class Trampoline2613 implements ArchProbeHandlers {
         @Override
         public int pre(ProbePoint p, PtRegs regs) {
-            KprobesCore c = core;
-            long task = tasks.current(machine.memory(), regs);
-            long[] orig = {0};
-            // First the real return address, so handlers see it in RIP (kernels since 5.15).
-            c.walkKretprobeInstances(task, ri -> {
-                if (ri.retAddr() != trampoline) {
-                    orig[0] = ri.retAddr();
-                    return false;
-                }
-                return true;
-            });
-            if (orig[0] != 0) {
-                regs.setIp(orig[0]);
-            }
-            orig[0] = 0;
-            c.walkKretprobeInstances(task, ri -> {
-                c.countReturnTrap(ri, Trap.BP);
-                c.callKretprobeHandler(ri, regs);
-                long ra = ri.retAddr();
-                c.recycleKretprobeInstance(ri);
-                if (ra != trampoline) {
-                    orig[0] = ra;
-                    return false;
-                }
-                return true;
-            });
-            if (orig[0] == 0) {
-                LOG.log(Level.ERROR, "kretprobe BUG!: trampoline reached with no instance in flight");
-                return 0;
-            }
-            regs.setIp(orig[0]);
-            return 1;
+            return trampolineHandler(regs, true);
         }
+    }
+
+    /**
+     * {@code trampoline_handler} (2.6.13 on): runs the current task's return handlers newest
+     * first, recycling each, up to the first instance holding a real return address, and sets RIP
+     * to it. From the trampoline's #BP ({@code trap}: counted against each kretprobe) or, with the
+     * kretprobe-booster, called by the trampoline code itself.
+     *
+     * @return 1: RIP is set, skip the step
+     */
+    private int trampolineHandler(PtRegs regs, boolean trap) {
+        KprobesCore c = core;
+        if (c == null) {
+            LOG.log(Level.ERROR, "kretprobe trampoline reached with no kprobes core");
+            return 0;
+        }
+        long task = tasks.current(machine.memory(), regs);
+        long[] orig = {0};
+        // First the real return address, so handlers see it in RIP (kernels since 5.15).
+        c.walkKretprobeInstances(task, ri -> {
+            if (ri.retAddr() != trampoline) {
+                orig[0] = ri.retAddr();
+                return false;
+            }
+            return true;
+        });
+        if (orig[0] != 0) {
+            regs.setIp(orig[0]);
+        }
+        orig[0] = 0;
+        c.walkKretprobeInstances(task, ri -> {
+            if (trap) {
+                c.countReturnTrap(ri, Trap.BP);
+            }
+            c.callKretprobeHandler(ri, regs);
+            long ra = ri.retAddr();
+            c.recycleKretprobeInstance(ri);
+            if (ra != trampoline) {
+                orig[0] = ra;
+                return false;
+            }
+            return true;
+        });
+        if (orig[0] == 0) {
+            LOG.log(Level.ERROR, "kretprobe BUG!: trampoline reached with no instance in flight");
+            return 0;
+        }
+        regs.setIp(orig[0]);
+        return 1;
     }
 
     // ---- stack traces ----
@@ -574,6 +683,13 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             c.reset(); // the handler changed RIP itself
             return true;
         }
+        if (p.archData() instanceof ArchInsn ai && ai.boostable().get() == ArchInsn.BOOSTED
+                && !p.hasPostHandler() && boosting()) {
+            // Boosted: the copy runs and jumps back by itself; no step, no #DB.
+            c.reset();
+            regs.setIp(ai.slot());
+            return true;
+        }
         setupSinglestep(p, regs);
         c.status = KprobeStatus.HIT_SS;
         return true;
@@ -606,7 +722,11 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         p.countTrap(Trap.DB);
         boolean trampolineStep = p == trampolineProbe && generation == Generation.G2005;
         if (!trampolineStep) {
+            long stepped = regs.ip();
             resumeExecution(cpu.memory(), p, regs, c);
+            if (c.status != KprobeStatus.REENTER && boosting()) {
+                decideBoost(cpu.memory(), p, stepped);
+            }
         }
         regs.set(Reg.RFLAGS, (regs.flags() & ~TF) | c.savedFlags);
         if (c.status == KprobeStatus.REENTER) {
@@ -655,6 +775,33 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             }
         } catch (MemoryFault e) {
             LOG.log(Level.ERROR, "resume_execution at 0x" + Long.toHexString(orig) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The lazy booster's decision after a candidate's first step ({@code resume_execution}, x86
+     * 2.6.25): ret/iret/far jmp and indirect jmp leave the copy by themselves and are boosted as
+     * they are; an instruction that fell through to the end of its copy gets a {@code jmp rel32}
+     * back to the original stream right after it, when the slot has room for it; anything else is
+     * never boosted.
+     */
+    private void decideBoost(GuestMemory mem, ProbePoint p, long stepped) {
+        ArchInsn ai = (ArchInsn) p.archData();
+        switch (ai.fixup()) {
+            case IP_ALREADY_RIGHT, JMP_INDIRECT -> ai.boostable().set(ArchInsn.BOOSTED);
+            case RELOCATE_IP, PUSHF -> {
+                if (ai.boostable().get() != ArchInsn.CANDIDATE) {
+                    return;
+                }
+                long copy = ai.slot();
+                if (Long.compareUnsigned(stepped, copy) > 0 && stepped - copy + 5 < InsnSlots.SLOT_SIZE) {
+                    poke(mem, stepped, Encoder.jmpRel32(stepped, p.addr() + (stepped - copy)));
+                    ai.boostable().set(ArchInsn.BOOSTED);
+                } else {
+                    ai.boostable().set(ArchInsn.NEVER);
+                }
+            }
+            default -> ai.boostable().set(ArchInsn.NEVER);
         }
     }
 

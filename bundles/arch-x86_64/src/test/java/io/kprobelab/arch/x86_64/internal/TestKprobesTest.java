@@ -41,7 +41,7 @@ class TestKprobesTest {
         machine = Machines.create(1, 32);
         machine.loadBare(TargetImage.get());
         X86Kprobes arch = new X86Kprobes();
-        core = new KprobesService(machine, arch, g, true);
+        core = new KprobesService(machine, arch, g, false);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
         // kprobes_test_init: a random value greater than div_factor, so rand1 / 3 is never zero.
         Random r = new Random(0x6b70726fL + g.ordinal());

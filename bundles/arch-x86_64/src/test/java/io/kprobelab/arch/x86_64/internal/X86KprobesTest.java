@@ -23,6 +23,7 @@ import io.kprobelab.x86.Decoder;
 import io.kprobelab.x86.Insn;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,10 +39,15 @@ class X86KprobesTest {
     }
 
     void boot(Generation g, String opt) throws Exception {
+        boot(g, opt, true);
+    }
+
+    /** @param preemptible CONFIG_PREEMPT: the default maxactive rule, and no kprobe-booster */
+    void boot(Generation g, String opt, boolean preemptible) throws Exception {
         machine = Machines.create(1, 32);
         machine.loadBare(TargetImage.get(opt));
         arch = new X86Kprobes();
-        core = new KprobesService(machine, arch, g, true);
+        core = new KprobesService(machine, arch, g, preemptible);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
         machine.resetTrapCounts();
     }
@@ -86,10 +92,13 @@ class X86KprobesTest {
         }
         assertEquals(n, rets.size());
         assertEquals(98 / 3, rets.get(14));
-        assertEquals(2L * n, machine.trapCount(Trap.BP));
+        // 2.6.25's trampoline is code calling the handler: no trap on return (the entry, a
+        // 10-byte movabs here, is too long to boost, and this kernel is preemptible anyway).
+        long bp = g == Generation.G2_6_25 ? n : 2L * n;
+        assertEquals(bp, machine.trapCount(Trap.BP));
         assertEquals(g == Generation.G2005 ? 2L * n : n, machine.trapCount(Trap.DB));
-        // Per probe too: the four (or three) interruptions of each call are this kretprobe's.
-        assertEquals(2L * n, rp.trapCount(Trap.BP));
+        // Per probe too: the four (three, two) interruptions of each call are this kretprobe's.
+        assertEquals(bp, rp.trapCount(Trap.BP));
         assertEquals(g == Generation.G2005 ? 2L * n : n, rp.trapCount(Trap.DB));
         assertEquals(n, rp.kp().trapCount(Trap.BP));
         assertEquals(n, rp.kp().trapCount(Trap.DB));
@@ -110,9 +119,11 @@ class X86KprobesTest {
         });
         core.registerKretprobe(KretprobeSpec.on("kprobe_target"));
         assertEquals(7, machine.call("call_target", 21).rax());
-        List<String> expected = g == Generation.G2005
-                ? List.of("#BP@kprobe_target+1", "#DB@slot", "#BP@trampoline+1", "#DB@slot")
-                : List.of("#BP@kprobe_target+1", "#DB@slot", "#BP@trampoline+1");
+        List<String> expected = switch (g) {
+            case G2005 -> List.of("#BP@kprobe_target+1", "#DB@slot", "#BP@trampoline+1", "#DB@slot");
+            case G2_6_13 -> List.of("#BP@kprobe_target+1", "#DB@slot", "#BP@trampoline+1");
+            case G2_6_25 -> List.of("#BP@kprobe_target+1", "#DB@slot");
+        };
         assertEquals(expected, order);
     }
 
@@ -164,6 +175,154 @@ class X86KprobesTest {
         assertTrue(rp.kp().failure().contains("handler bug"), rp.kp().failure());
         assertTrue(core.list().get(0).endsWith("[DISABLED]"), core.list().get(0));
         assertEquals(0, rp.inFlight());
+    }
+
+    /** The first instruction of {@code sym} the booster could take: boostable and leaving room for the jump back. */
+    long boostableBoundary(String sym) throws Exception {
+        long a = addr(sym);
+        for (int i = 0; i < 16; i++) {
+            byte[] b = new byte[16];
+            machine.memory().read(a, b, 0, 16);
+            Insn insn = Decoder.decode(b, 0, 16, a);
+            if (Booster.canBoost(insn, false) && insn.length() + 5 < InsnSlots.SLOT_SIZE
+                    && X86Kprobes.fixupOf(insn) == ArchInsn.Fixup.RELOCATE_IP) {
+                return a;
+            }
+            a += insn.length();
+        }
+        throw new AssertionError("no boostable instruction at the start of " + sym);
+    }
+
+    /**
+     * The kprobe-booster (2.6.25): the first hit steps the copy (#BP, #DB) and appends a jump
+     * back; every later hit of a probe without a post-handler takes only the #BP. Earlier
+     * generations step every time.
+     */
+    @ParameterizedTest
+    @EnumSource(Generation.class)
+    void booster_laterHitsTakeOnlyTheBreakpoint_in2625_sameResults(Generation g) throws Exception {
+        boot(g, "-O2", false);
+        long at = boostableBoundary("kprobe_target");
+        List<Long> seen = new ArrayList<>();
+        Kprobe kp = core.registerKprobe(KprobeSpec.atAddress(at).preHandler((p, regs) -> {
+            seen.add(regs.get(Reg.RDI));
+            return 0;
+        }));
+        int n = 10;
+        for (int i = 0; i < n; i++) {
+            assertEquals(i * 7 / 3, machine.call("call_target", i * 7).rax());
+        }
+        assertEquals(n, machine.trapCount(Trap.BP));
+        assertEquals(g == Generation.G2_6_25 ? 1 : n, machine.trapCount(Trap.DB));
+        assertEquals(n, seen.size());
+        assertEquals(63L, seen.get(9));
+        ArchInsn ai = (ArchInsn) core.getKprobe(at).archData();
+        assertEquals(g == Generation.G2_6_25 ? ArchInsn.BOOSTED : ArchInsn.NEVER, ai.boostable().get());
+        core.unregisterKprobe(kp);
+        assertEquals(n * 7 / 3, machine.call("call_target", n * 7).rax());
+    }
+
+    /**
+     * Both boosters (2.6.25, not preemptible): a kretprobe on a function whose first instruction
+     * can be boosted costs one #BP per call once the first call has stepped it; the return takes
+     * no trap, the handler sees the return value and RIP at the real return address.
+     */
+    @Test
+    void kretprobeBooster_oneTrapPerCall_afterTheFirst() throws Exception {
+        boot(Generation.G2_6_25, "-O2", false);
+        long ret = addr("call_target");
+        List<String> seen = new ArrayList<>();
+        Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("call_target").handler((ri, regs) -> {
+            seen.add(regs.returnValue() + "@" + machine.symbols().format(regs.ip()));
+            return 0;
+        }));
+        ArchInsn entry = (ArchInsn) core.getKprobe(ret).archData();
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            assertEquals(i * 7 / 3, machine.call("call_target", i * 7).rax());
+        }
+        assertEquals(ArchInsn.BOOSTED, entry.boostable().get(), "call_target starts with " + entry.insn());
+        assertEquals(n, machine.trapCount(Trap.BP));
+        assertEquals(1, machine.trapCount(Trap.DB));
+        assertEquals(n, seen.size());
+        assertTrue(seen.get(3).startsWith("7@"), seen.get(3));
+        assertEquals(0, rp.inFlight());
+        core.unregisterKretprobe(rp);
+        assertEquals(7, machine.call("call_target", 21).rax());
+    }
+
+    /** A post-handler needs the step: a boosted instruction is stepped again while one is there. */
+    @Test
+    void booster_notWithAPostHandler() throws Exception {
+        boot(Generation.G2_6_25, "-O2", false);
+        long at = boostableBoundary("kprobe_target");
+        Kprobe pre = core.registerKprobe(KprobeSpec.atAddress(at).preHandler((p, regs) -> 0));
+        machine.call("call_target", 1);
+        Kprobe post = core.registerKprobe(KprobeSpec.atAddress(at).postHandler((p, regs, f) -> { }));
+        machine.resetTrapCounts();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i, machine.call("call_target", i * 3).rax());
+        }
+        assertEquals(5, machine.trapCount(Trap.DB));
+        core.unregisterKprobe(post);
+        machine.resetTrapCounts();
+        assertEquals(1, machine.call("call_target", 3).rax());
+        assertEquals(0, machine.trapCount(Trap.DB), "boosted again once the post-handler went");
+        core.unregisterKprobe(pre);
+    }
+
+    /** CONFIG_PREEMPT: a task could be switched out between the copy and its jump back, so no boost. */
+    @Test
+    void booster_offOnAPreemptibleKernel() throws Exception {
+        boot(Generation.G2_6_25, "-O2", true);
+        core.registerKprobe(KprobeSpec.atAddress(boostableBoundary("kprobe_target")).preHandler((p, regs) -> 0));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i, machine.call("call_target", i * 3).rax());
+        }
+        assertEquals(5, machine.trapCount(Trap.DB));
+    }
+
+    /**
+     * Boosted probes come and go while the guest runs through them: a freed slot a vCPU may still
+     * be in (between the copy and its jump back) is not reused until it has left.
+     */
+    @Test
+    void booster_registerAndUnregisterWhileTheGuestRunsThem_neverChangesAResult() throws Exception {
+        boot(Generation.G2_6_25, "-O2", false);
+        long at = boostableBoundary("kprobe_target");
+        long expected = machine.call("loop_sum", 500).rax();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
+        Thread guest = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    long got = machine.call("loop_sum", 500).rax();
+                    if (got != expected) {
+                        throw new AssertionError("loop_sum gave " + got + ", expected " + expected);
+                    }
+                    runs.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        guest.start();
+        try {
+            for (int i = 0; i < 200 && failure.get() == null; i++) {
+                Kprobe kp = core.registerKprobe(KprobeSpec.atAddress(at).preHandler((p, regs) -> 0));
+                Thread.sleep(1);
+                core.unregisterKprobe(kp);
+            }
+        } finally {
+            stop.set(true);
+            guest.join(30_000);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertTrue(runs.get() > 0);
+        assertTrue(machine.trapCount(Trap.BP) > machine.trapCount(Trap.DB), "nothing was boosted");
     }
 
     /**
