@@ -113,6 +113,9 @@ final class Cpu {
     String evMessage;
     final CpuException exc = new CpuException();
 
+    /** The 128-bit source of the SSE op being executed ({@link SseOp#source}). */
+    long srcLo, srcHi;
+
     /** The vCPU this is the state of (what host functions are given). */
     io.kprobelab.machine.Vcpu vcpu;
 

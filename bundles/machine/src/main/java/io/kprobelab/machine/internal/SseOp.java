@@ -55,6 +55,22 @@ abstract class SseOp extends Op {
         return a;
     }
 
+    /**
+     * Reads an {@code xmm/m128} source (XMM {@code s}, or the aligned 16 bytes at {@code m} when
+     * it is not null) into {@link Cpu#srcLo} and {@link Cpu#srcHi}: both halves before any
+     * destination changes, so a fault on the second half leaves nothing written.
+     */
+    static void source(Cpu c, int s, Opnd m) {
+        if (m == null) {
+            c.srcLo = c.xmm[s];
+            c.srcHi = c.xmm[s + 1];
+        } else {
+            long a = address16(c, m, true);
+            c.srcLo = c.rd64(a);
+            c.srcHi = c.rd64(a + 8);
+        }
+    }
+
     /** dst = f(dst, src) on each 64-bit half on its own (every lane is inside one half). */
     @FunctionalInterface
     interface Half {

@@ -28,15 +28,8 @@ final class SseOps {
         void exec(Cpu c) {
             check(c);
             long[] x = c.xmm;
-            long lo, hi;
-            if (m == null) {
-                lo = x[s];
-                hi = x[s + 1];
-            } else {
-                long a = address16(c, m, true);
-                lo = c.rd64(a);
-                hi = c.rd64(a + 8);
-            }
+            source(c, s, m);
+            long lo = c.srcLo, hi = c.srcHi;
             x[d] = f.apply(x[d], lo);
             x[d + 1] = f.apply(x[d + 1], hi);
         }
@@ -59,15 +52,8 @@ final class SseOps {
         void exec(Cpu c) {
             check(c);
             long[] x = c.xmm;
-            long lo, hi;
-            if (m == null) {
-                lo = x[s];
-                hi = x[s + 1];
-            } else {
-                long a = address16(c, m, true);
-                lo = c.rd64(a);
-                hi = c.rd64(a + 8);
-            }
+            source(c, s, m);
+            long lo = c.srcLo, hi = c.srcHi;
             f.apply(x, d, lo, hi);
         }
     }
@@ -90,15 +76,8 @@ final class SseOps {
         void exec(Cpu c) {
             check(c);
             long[] x = c.xmm;
-            long lo, hi;
-            if (m == null) {
-                lo = x[s];
-                hi = x[s + 1];
-            } else {
-                long a = address16(c, m, true);
-                lo = c.rd64(a);
-                hi = c.rd64(a + 8);
-            }
+            source(c, s, m);
+            long lo = c.srcLo, hi = c.srcHi;
             f.apply(x, d, lo, hi, imm);
         }
     }
