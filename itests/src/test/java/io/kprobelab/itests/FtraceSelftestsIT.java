@@ -39,9 +39,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  *
  * <p>Not ported, because the guest has no counterpart: kprobe_ftrace.tc (no function tracer),
  * kprobe_opt_types.tc (no optprobes yet), kprobe_module.tc (modules are bundles here: see
- * ProbeBundlesIT), kprobe_non_uniq_symbol.tc and the {@code .isra.} case of
- * kprobe_eventname.tc (the guest has no duplicate or suffixed function names), and
- * kretprobe_entry_arg.tc (entry arguments on return probes are a later kernel's feature).
+ * ProbeBundlesIT), and kprobe_non_uniq_symbol.tc and the {@code .isra.} case of
+ * kprobe_eventname.tc (the guest has no duplicate or suffixed function names).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -318,6 +317,22 @@ public class FtraceSelftestsIT {
         shell("kprobe:disable testprobe2");
         shell("kprobe:add '-:testprobe2'");
         assertEquals("", shell("kprobe:events"));
+    }
+
+    /**
+     * kretprobe_entry_arg.tc: an entry argument fetched by a return probe is the value the
+     * function was called with, the one a probe at its entry sees.
+     */
+    @Test
+    public void kretprobeEntryArg() throws Exception {
+        shell("kprobe:add 'p:kprobes/testevent do_mkdirat arg=$arg2'");
+        shell("kprobe:add 'r:kprobes/testevent2 do_mkdirat arg=$arg2 path=+0($arg2):ustring'");
+        shell("kprobe:enable testevent");
+        shell("kprobe:enable testevent2");
+        String path = mkdir(null);
+        String entry = args("testevent");
+        assertTrue(entry, entry.matches("arg=0x[0-9a-f]+"));
+        assertEquals(entry + " path=\"" + path + "\"", args("testevent2"));
     }
 
     /** kretprobe_maxactive.tc: bad maxactive forms are refused; r:, r10:, r SYM, r10 SYM are accepted. */
