@@ -45,10 +45,10 @@ final class HandlerWatchdog {
         volatile long seq;
         volatile KprobeImpl probe;
         volatile String which;
-        // the timer thread's own view
-        private long seenSeq = -1;
+        // the timer thread's view (read by stalled() from other threads)
+        private volatile long seenSeq = -1;
         private long since;
-        private boolean reported;
+        private volatile boolean reported;
 
         Activity(Thread thread) {
             this.thread = thread;
@@ -130,6 +130,23 @@ final class HandlerWatchdog {
     /** The handler returned (or threw). */
     static void exit(Activity a) {
         a.seq = a.seq + 1;
+    }
+
+    /**
+     * The stall in progress, if any: a handler reported and still running on another thread than
+     * the caller's. Its vCPU will not park, so stop-machine (every text change) cannot complete.
+     *
+     * @return what is stuck, or null
+     */
+    String stalled() {
+        Thread self = Thread.currentThread();
+        for (Activity a : activities) {
+            long s = a.seq;
+            if (a.reported && (s & 1) != 0 && s == a.seenSeq && a.thread != self) {
+                return a.thread.getName() + " is stuck in the " + a.which + " of " + a.probe;
+            }
+        }
+        return null;
     }
 
     /** One look at every vCPU thread (the timer's). */

@@ -155,10 +155,14 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         }
         synchronized (lock) {
             for (KprobeImpl kp : new ArrayList<>(userProbes)) {
-                if (kp.kretprobe != null) {
-                    unregisterKretprobe(kp.kretprobe);
-                } else {
-                    unregisterKprobe(kp);
+                try {
+                    if (kp.kretprobe != null) {
+                        unregisterKretprobe(kp.kretprobe);
+                    } else {
+                        unregisterKprobe(kp);
+                    }
+                } catch (IllegalStateException e) {
+                    LOG.log(Level.ERROR, "kprobes: " + kp + " left registered: " + e.getMessage());
                 }
             }
             if (flushHook != null) {
@@ -175,6 +179,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public Kprobe registerKprobe(KprobeSpec spec) throws KprobeException {
+        checkMachineCanStop();
         synchronized (lock) {
             long addr = resolve(spec);
             checkAddressSafe(addr);
@@ -188,6 +193,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void unregisterKprobe(Kprobe p) {
+        checkMachineCanStopUnchecked();
         synchronized (lock) {
             KprobeImpl kp = (KprobeImpl) p;
             if (!kp.registered) {
@@ -199,6 +205,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public List<Kprobe> registerKprobes(List<KprobeSpec> specs) throws KprobeException {
+        checkMachineCanStop();
         if (specs.isEmpty()) {
             throw new KprobeException(Errno.EINVAL, "no probes given");
         }
@@ -218,6 +225,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void unregisterKprobes(List<Kprobe> probes) {
+        checkMachineCanStopUnchecked();
         synchronized (lock) {
             for (Kprobe p : probes) {
                 unregisterKprobe(p);
@@ -227,6 +235,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public Kretprobe registerKretprobe(KretprobeSpec spec) throws KprobeException {
+        checkMachineCanStop();
         synchronized (lock) {
             long addr = resolve(spec.kp());
             checkAddressSafe(addr);
@@ -249,6 +258,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void unregisterKretprobe(Kretprobe r) {
+        checkMachineCanStopUnchecked();
         synchronized (lock) {
             KretprobeImpl rp = (KretprobeImpl) r;
             if (!rp.kp.registered) {
@@ -263,6 +273,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public List<Kretprobe> registerKretprobes(List<KretprobeSpec> specs) throws KprobeException {
+        checkMachineCanStop();
         if (specs.isEmpty()) {
             throw new KprobeException(Errno.EINVAL, "no kretprobes given");
         }
@@ -282,6 +293,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void unregisterKretprobes(List<Kretprobe> rps) {
+        checkMachineCanStopUnchecked();
         synchronized (lock) {
             for (Kretprobe rp : rps) {
                 unregisterKretprobe(rp);
@@ -291,6 +303,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void enableKprobe(Kprobe p) throws KprobeException {
+        checkMachineCanStop();
         synchronized (lock) {
             KprobeImpl kp = (KprobeImpl) p;
             if (!kp.registered || kp.gone) {
@@ -304,6 +317,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void disableKprobe(Kprobe p) throws KprobeException {
+        checkMachineCanStop();
         synchronized (lock) {
             KprobeImpl kp = (KprobeImpl) p;
             if (!kp.registered) {
@@ -321,6 +335,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public void setEnabled(boolean on) {
+        checkMachineCanStopUnchecked();
         synchronized (lock) {
             enabled = on;
             for (ProbePointImpl site : table.all()) {
@@ -411,6 +426,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     @Override
     public ProbePoint registerArchProbe(long addr, ArchProbeHandlers handlers) throws KprobeException {
+        checkMachineCanStop();
         synchronized (lock) {
             if (table.get(addr) != null) {
                 throw new KprobeException(Errno.EEXIST, describe(addr) + " is already probed");
@@ -673,6 +689,28 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 }
             }
         });
+    }
+
+    /**
+     * Every text change needs every vCPU parked (stop-machine), and a vCPU stuck in a handler
+     * never parks: while the watchdog sees one, changes are refused at once instead of waiting
+     * for ever.
+     */
+    private void checkMachineCanStop() throws KprobeException {
+        String stuck = watchdog.stalled();
+        if (stuck != null) {
+            throw new KprobeException(Errno.EBUSY, "cannot change probes now: " + stuck
+                    + " (watchdog), so the machine cannot stop until that handler returns");
+        }
+    }
+
+    /** {@link #checkMachineCanStop} for the calls that declare no exception (unregistering). */
+    private void checkMachineCanStopUnchecked() {
+        try {
+            checkMachineCanStop();
+        } catch (KprobeException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /**

@@ -357,6 +357,13 @@ class X86KprobesTest {
         assertTrue(rp.kp().isDisabled(), "the watchdog did not fire");
         assertTrue(rp.kp().failure().matches("return handler ran for \\d+ ms on .* \\(watchdog\\)"), rp.kp().failure());
         assertTrue(!call.isDone(), "the handler is still spinning: the call cannot have returned");
+        // Its vCPU cannot park for stop-machine: changes are refused at once, not left hanging.
+        KprobeException busy = assertThrows(KprobeException.class,
+                () -> core.registerKprobe(KprobeSpec.at("kprobe_target2")));
+        assertEquals(Errno.EBUSY, busy.errno());
+        assertTrue(busy.getMessage().contains("kprobelab-vcpu-0 is stuck in the return handler of kretprobe kprobe_target+0x0"),
+                busy.getMessage());
+        assertThrows(IllegalStateException.class, () -> core.unregisterKprobe(kp));
         release.set(true);
         assertEquals(10L, call.get(30, java.util.concurrent.TimeUnit.SECONDS));
         for (int i = 0; i < 5; i++) {
