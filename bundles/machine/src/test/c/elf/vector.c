@@ -13,22 +13,7 @@
  * vectoriser's peeled heads and tails and its unaligned loads run too.
  * Every function is listed in vector_funcs.h.
  */
-#include <stddef.h>
-#include <stdint.h>
-
-typedef uint64_t u64;
-typedef int64_t s64;
-typedef uint32_t u32;
-typedef int32_t s32;
-typedef uint16_t u16;
-typedef int16_t s16;
-typedef uint8_t u8;
-typedef int8_t s8;
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-#define memcpy(d, s, n) __builtin_memcpy(d, s, n)
-#define memset(d, c, n) __builtin_memset(d, c, n)
+#include "oracle.h"
 
 #define N 264 /* elements per array: not a multiple of any vector width's unroll */
 
@@ -56,13 +41,6 @@ struct vector_state {
 } vector_state;
 
 #define S vector_state
-
-static inline u64 mix(u64 h, u64 v) {
-    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    h ^= h >> 31;
-    h *= 0xbf58476d1ce4e5b9ull;
-    return h ^ (h >> 29);
-}
 
 static inline u64 next(u64 *seed) {
     *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;

@@ -36,15 +36,6 @@ class SweepTest {
         {0x66, 0x48}, {0xf3, 0x48}, {0xf2, 0x48}, {0xf0, 0x48}, {0x66, 0xf3}, {0xf3, 0x66}, {0xf2, 0x66},
         {0x66, 0xf2}, {0xf2, 0xf3}, {0xf3, 0xf2}, {0x67, 0x48}, {0x64, 0x48}, {0xf0, 0x66},
     };
-    static final int[] SIBS = {0x00, 0x24, 0x25, 0x65, 0xe5, 0x88, 0x4d, 0xc3, 0x1c, 0xa0, 0x5e, 0x35};
-    static final byte[] FILL_POS = fill(0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x08, 0x19, 0x2a, 0x3b, 0x4c, 0x5d, 0x6e, 0x7f, 0x01);
-    static final byte[] FILL_NEG = fill(0xf8, 0xff, 0xff, 0xff, 0x80, 0xff, 0xff, 0xfe, 0x90, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x87);
-
-    static byte[] fill(int... v) {
-        byte[] b = new byte[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = (byte) v[i];
-        return b;
-    }
 
     static boolean skipOneByte(int op) {
         // prefixes and escapes; VEX/EVEX/XOP are covered by RandomBytesTest
@@ -56,11 +47,8 @@ class SweepTest {
     @Test
     void sweepMatchesObjdump() throws Exception {
         assumeTrue(Objdump.available("objdump"), "objdump not installed");
-        ByteArrayOutputStream img = new ByteArrayOutputStream(1 << 24);
-        List<Integer> starts = new ArrayList<>();
-        List<Integer> ends = new ArrayList<>();
+        SweepImage image = new SweepImage(1 << 24);
         int[] modrms = modrmForms();
-        int serial = 0;
         for (int map = 0; map < 4; map++) {
             for (int op = 0; op < 256; op++) {
                 if (map == 0 && skipOneByte(op)) continue;
@@ -77,25 +65,12 @@ class SweepTest {
                         if (map == 2) raw[i++] = 0x38;
                         if (map == 3) raw[i++] = 0x3a;
                         raw[i++] = (byte) op;
-                        raw[i++] = (byte) modrm;
-                        if ((modrm & 0xc7) == 0x04 || (modrm & 0xc7) == 0x44 || (modrm & 0xc7) == 0x84) {
-                            raw[i++] = (byte) SIBS[serial % SIBS.length];
-                        }
-                        byte[] fill = (serial & 1) == 0 ? FILL_POS : FILL_NEG;
-                        System.arraycopy(fill, 0, raw, i, Math.min(fill.length, raw.length - i));
-                        serial++;
-                        Insn insn = Decoder.decodeListing(raw, 0, raw.length, 0);
-                        // an invalid form is emitted whole, so that objdump sees the same bytes
-                        int len = insn.status() == Insn.Status.INVALID ? insn.formLength : insn.length();
-                        if (len <= 0 || insn.status() == Insn.Status.TRUNCATED) continue;
-                        starts.add(img.size());
-                        img.write(raw, 0, len);
-                        ends.add(img.size());
+                        image.add(raw, image.complete(raw, i, modrm));
                     }
                 }
             }
         }
-        check("sweep", img, starts, ends);
+        check("sweep", image);
     }
 
     /**
@@ -110,14 +85,11 @@ class SweepTest {
     @Test
     void vexSweepMatchesObjdump() throws Exception {
         assumeTrue(Objdump.available("objdump"), "objdump not installed");
-        ByteArrayOutputStream img = new ByteArrayOutputStream(1 << 24);
-        List<Integer> starts = new ArrayList<>();
-        List<Integer> ends = new ArrayList<>();
+        SweepImage image = new SweepImage(1 << 24);
         int[] modrms = modrmForms();
         int[] vvvv = {2, 9, 15};
         int[] rxb = {0, 4, 2, 1, 7};        // which of R, X, B are set (stored inverted)
         int[][] pfx = {{}, {}, {}, {}, {}, {0x67}, {0x2e}, {0x65}};
-        int serial = 0;
         byte[] raw = new byte[32];
         for (int map = 1; map <= 3; map++) {
             for (int op = 0; op < 256; op++) {
@@ -126,6 +98,7 @@ class SweepTest {
                         for (int w = 0; w < 2; w++) {
                             for (int c = 0; c < modrms.length * 2; c++) {
                                 int modrm = modrms[c >> 1];
+                                int serial = image.serial();
                                 int v = (c & 1) == 0 ? 0 : vvvv[serial % 3];
                                 int bits = rxb[serial % 5];
                                 int i = 0;
@@ -139,28 +112,18 @@ class SweepTest {
                                     raw[i++] = (byte) ((w << 7) | ((~v & 15) << 3) | (l << 2) | pp);
                                 }
                                 raw[i++] = (byte) op;
-                                raw[i++] = (byte) modrm;
-                                if ((modrm & 0xc7) == 0x04 || (modrm & 0xc7) == 0x44 || (modrm & 0xc7) == 0x84) {
-                                    raw[i++] = (byte) SIBS[serial % SIBS.length];
+                                Insn insn = image.complete(raw, i, modrm);
+                                // one in eight of the invalid ones: each costs objdump a resynchronisation
+                                if (insn.status() != Insn.Status.INVALID || image.serial() % 8 == 0) {
+                                    image.add(raw, insn);
                                 }
-                                byte[] fill = (serial & 1) == 0 ? FILL_POS : FILL_NEG;
-                                System.arraycopy(fill, 0, raw, i, Math.min(fill.length, raw.length - i));
-                                serial++;
-                                Insn insn = Decoder.decodeListing(raw, 0, raw.length, 0);
-                                boolean invalid = insn.status() == Insn.Status.INVALID;
-                                int len = invalid ? insn.formLength : insn.length();
-                                if (len <= 0 || insn.status() == Insn.Status.TRUNCATED) continue;
-                                if (invalid && serial % 8 != 0) continue;
-                                starts.add(img.size());
-                                img.write(raw, 0, len);
-                                ends.add(img.size());
                             }
                         }
                     }
                 }
             }
         }
-        check("sweep-vex", img, starts, ends);
+        check("sweep-vex", image);
     }
 
     /**
@@ -181,22 +144,21 @@ class SweepTest {
             {0xc4, 0xe3, 0x69, 0x68}, {0xc4, 0xe3, 0xe9, 0x6b},                              // vfmaddps, vfmaddsd
             {0xc4, 0xe3, 0xfd, 0x00}, {0xc4, 0x43, 0x79, 0x16},                              // vpermq, vpextrd
         };
-        ByteArrayOutputStream img = new ByteArrayOutputStream();
-        List<Integer> starts = new ArrayList<>();
-        List<Integer> ends = new ArrayList<>();
+        SweepImage image = new SweepImage(32);
+        byte[] raw = new byte[8];
         for (int[] f : forms) {
             for (int modrm : new int[] {0xc1, 0x46}) {
                 for (int v = 0; v < 256; v++) {
-                    starts.add(img.size());
-                    for (int b : f) img.write(b);
-                    img.write(modrm);
-                    if (modrm == 0x46) img.write(0x10);
-                    img.write(v);
-                    ends.add(img.size());
+                    int i = 0;
+                    for (int b : f) raw[i++] = (byte) b;
+                    raw[i++] = (byte) modrm;
+                    if (modrm == 0x46) raw[i++] = 0x10;
+                    raw[i++] = (byte) v;
+                    image.add(raw, i);
                 }
             }
         }
-        check("sweep-imm8", img, starts, ends);
+        check("sweep-imm8", image);
     }
 
     static int[] modrmForms() {
@@ -211,17 +173,16 @@ class SweepTest {
     }
 
     /** Runs objdump over the packed candidates (again, padded, for those it did not reach) and compares. */
-    private static void check(String name, ByteArrayOutputStream img, List<Integer> starts, List<Integer> ends)
-            throws Exception {
-        byte[] bytes = img.toByteArray();
+    private static void check(String name, SweepImage image) throws Exception {
+        byte[] bytes = image.bytes();
         Path dir = Objdump.buildDir(name);
         Path bin = dir.resolve(name + ".bin");
         Files.write(bin, bytes);
         List<Objdump.Line> lines = Objdump.disassembleBinary(bin);
         Compare.Result r = new Compare.Result();
-        r.candidates = starts.size();
-        int[] s = starts.stream().mapToInt(Integer::intValue).toArray();
-        int[] e = ends.stream().mapToInt(Integer::intValue).toArray();
+        int[] s = image.starts();
+        int[] e = image.ends();
+        r.candidates = s.length;
         List<Integer> lost = Compare.check(bytes, s, e, lines, r, true);
         if (!lost.isEmpty()) {
             // second pass: the candidates objdump did not reach, each followed by 16 NOPs

@@ -1,16 +1,10 @@
 package io.kprobelab.machine.elf;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.kprobelab.machine.CallResult;
-import io.kprobelab.machine.ElfImage;
-import io.kprobelab.machine.GuestOops;
 import io.kprobelab.machine.Machine;
 import io.kprobelab.machine.Symbol;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,12 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -57,16 +45,16 @@ class SseWholeFunctionDifferentialTest {
     }
 
     static final List<String> GUEST_SOURCES = List.of("oracle.c", "vector.c", "guest_runtime.c");
-    private static final int MAX_REPORTED = 12;
+    /** What vector_main.c prints after RAX, read from the guest the same way. */
+    private static final List<GuestCalls.Extra> VECTOR_STATE =
+            List.of(new GuestCalls.Extra("vector_state hash", SseWholeFunctionDifferentialTest::stateHash));
 
     private static List<String> oracleFunctions, vectorFunctions;
     private static List<long[]> oracleSets, vectorSets;
     /** level -> function -> native results: RAX (oracle.c), or RAX and the state hash (vector.c) per set. */
     private static final Map<String, Map<String, long[]>> expected = new LinkedHashMap<>();
     private static final Map<String, Path> guestElfs = new LinkedHashMap<>();
-    private static final Map<String, Machine> machines = new LinkedHashMap<>();
-    private static final Map<String, Path> vectorHosts = new LinkedHashMap<>();
-    private static ExecutorService caller;
+    private static GuestCalls calls;
 
     static List<String> guestFlags(String level) {
         List<String> f = new ArrayList<>(Gcc.FREESTANDING_SSE);
@@ -85,62 +73,24 @@ class SseWholeFunctionDifferentialTest {
         }
         for (String level : LEVELS.keySet()) {
             guestElfs.put(level, Gcc.build("sse-" + level + ".elf", guestFlags(level), GUEST_SOURCES, List.of()));
-            List<String> host = new ArrayList<>(LEVELS.get(level));
-            host.addAll(List.of("-Wall", "-Werror"));
-            Path oracleHost = Gcc.build("sse-oracle-" + level + ".host", host, List.of("oracle.c", "oracle_main.c"), List.of());
-            Path vectorHost = Gcc.build("sse-vector-" + level + ".host", host, List.of("vector.c", "vector_main.c"), List.of());
-            vectorHosts.put(level, vectorHost);
+            HostDriver oracleHost = HostDriver.build("sse-oracle-" + level + ".host", LEVELS.get(level), "oracle.c", "oracle_main.c");
+            HostDriver vectorHost = HostDriver.build("sse-vector-" + level + ".host", LEVELS.get(level), "vector.c", "vector_main.c");
             if (oracleFunctions == null) {
-                oracleFunctions = List.of(Gcc.run(List.of(oracleHost.toString(), "--list")).split("\n"));
-                vectorFunctions = List.of(Gcc.run(List.of(vectorHost.toString(), "--list")).split("\n"));
+                oracleFunctions = oracleHost.functions();
+                vectorFunctions = vectorHost.functions();
             }
-            Map<String, long[]> results = new LinkedHashMap<>(runNative(oracleHost, oracleFunctions, oracleSets, 1));
-            results.putAll(runNative(vectorHost, vectorFunctions, vectorSets, 2));
+            Map<String, long[]> results = new LinkedHashMap<>(oracleHost.run(oracleFunctions, oracleSets, 1));
+            results.putAll(vectorHost.run(vectorFunctions, vectorSets, 1 + VECTOR_STATE.size()));
             expected.put(level, results);
         }
-        caller = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sse-oracle-caller");
-            t.setDaemon(true);
-            return t;
-        });
+        calls = new GuestCalls("sse-oracle-caller");
     }
 
     @AfterAll
     static void stop() {
-        if (caller != null) {
-            caller.shutdownNow();
+        if (calls != null) {
+            calls.close();
         }
-    }
-
-    /** Runs a host driver on every (function, set); {@code columns} hex numbers per result line. */
-    private static Map<String, long[]> runNative(Path host, List<String> fns, List<long[]> sets, int columns) throws Exception {
-        Path input = Gcc.buildDir().resolve("sse-oracle-input.txt");
-        StringBuilder sb = new StringBuilder();
-        for (String fn : fns) {
-            for (long[] args : sets) {
-                sb.append(fn);
-                for (long a : args) {
-                    sb.append(' ').append(Long.toHexString(a));
-                }
-                sb.append('\n');
-            }
-        }
-        Files.writeString(input, sb);
-        String[] lines = Gcc.run(List.of(host.toString()), input).split("\n");
-        assertEquals(fns.size() * sets.size(), lines.length, "native results of " + host.getFileName());
-        Map<String, long[]> results = new LinkedHashMap<>();
-        int i = 0;
-        for (String fn : fns) {
-            long[] r = new long[sets.size() * columns];
-            for (int k = 0; k < sets.size(); k++) {
-                String[] f = lines[i++].split(" ");
-                for (int c = 0; c < columns; c++) {
-                    r[k * columns + c] = Long.parseUnsignedLong(f[c], 16);
-                }
-            }
-            results.put(fn, r);
-        }
-        return results;
     }
 
     // ------------------------------------------------------------------ the oracle's soundness
@@ -172,21 +122,9 @@ class SseWholeFunctionDifferentialTest {
     void vectorNative_agreesAcrossLevels_andUnderUbsan() throws Exception {
         // vector.c must have no undefined behaviour: every level agrees, and so does a
         // -fsanitize=undefined build, which stops at the first report.
-        Path ubsan = Gcc.build("sse-vector-ubsan.host", List.of("-O1", "-fsanitize=undefined", "-fno-sanitize-recover=all",
-                "-Wall", "-Werror"), List.of("vector.c", "vector_main.c"), List.of());
-        Map<String, long[]> checked = runNative(ubsan, vectorFunctions, vectorSets, 2);
-        for (String fn : vectorFunctions) {
-            for (String level : LEVELS.keySet()) {
-                assertTrue(java.util.Arrays.equals(expected.get("O2").get(fn), expected.get(level).get(fn)),
-                        fn + " differs natively at " + level);
-            }
-            assertTrue(java.util.Arrays.equals(expected.get("O2").get(fn), checked.get(fn)), fn + " differs under ubsan");
-        }
-        assertTrue(vectorFunctions.size() >= 15, "functions: " + vectorFunctions);
-        assertEquals(vectorFunctions, List.of(Files.readString(Gcc.SOURCES.resolve("vector.c")).lines()
-                .map(l -> Pattern.compile("^u64 ([a-z0-9_]+)\\(").matcher(l))
-                .filter(Matcher::find).map(m -> m.group(1)).toArray(String[]::new)),
-                "vector_funcs.h lists every function of vector.c, in order");
+        Map<String, long[]> ubsan = HostDriver.ubsan("sse-vector-ubsan.host", "vector.c", "vector_main.c")
+                .run(vectorFunctions, vectorSets, 1 + VECTOR_STATE.size());
+        HostDriver.assertSound("vector.c", "vector_funcs.h", vectorFunctions, 15, expected, "O2", ubsan);
     }
 
     // ------------------------------------------------------------------ emulator against host
@@ -223,19 +161,10 @@ class SseWholeFunctionDifferentialTest {
             tests.add(DynamicTest.dynamicTest("O3 " + fn + " step by step", () -> {
                 DivergenceFinder.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(120),
                         () -> DivergenceFinder.trace("sse-O3", Gcc.FREESTANDING_SSE, LEVELS.get("O3"), GUEST_SOURCES, fn, args));
-                assertTrue(o.agree() && o.steps() > 0, "O3 " + fn + "(" + hex(args) + "): " + o);
+                assertTrue(o.agree() && o.steps() > 0, "O3 " + fn + "(" + GuestCalls.hex(args) + "): " + o);
             }));
         }
         return tests.stream();
-    }
-
-    private static Machine machine(String level) throws Exception {
-        Machine m = machines.get(level);
-        if (m == null) {
-            m = SmallMachines.bare(ElfImage.read(guestElfs.get(level)));
-            machines.put(level, m);
-        }
-        return m;
     }
 
     /** FNV-1a over the guest's vector_state, as vector_main.c hashes the native one. */
@@ -250,57 +179,8 @@ class SseWholeFunctionDifferentialTest {
     }
 
     private static void compare(String level, String fn, boolean vector) throws Exception {
-        long[] want = expected.get(level).get(fn);
-        List<long[]> sets = vector ? vectorSets : oracleSets;
-        int columns = vector ? 2 : 1;
-        List<String> mismatches = new ArrayList<>();
-        long[] firstBad = null;
-        int count = 0;
-        for (int k = 0; k < sets.size(); k++) {
-            long[] args = sets.get(k);
-            Machine m = machine(level);
-            String got;
-            Future<long[]> f = caller.submit(() -> {
-                CallResult r = m.call(fn, args);
-                return new long[] {r.rax(), vector ? stateHash(m) : 0, r.instructions()};
-            });
-            try {
-                long[] r = f.get(20, TimeUnit.SECONDS);
-                long wantRax = want[k * columns];
-                if (r[0] == wantRax && (!vector || r[1] == want[k * columns + 1])) {
-                    continue;
-                }
-                got = r[0] != wantRax ? String.format("0x%x (%d insns)", r[0], r[2])
-                        : String.format("RAX right but vector_state hash 0x%x, native 0x%x", r[1], want[k * columns + 1]);
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                got = c instanceof GuestOops o ? "oops: " + o.report().replace("\n", " | ") : c.toString();
-            } catch (TimeoutException e) {
-                f.cancel(true);
-                fail(String.format("%s %s(%s): no return within 20 s", level, fn, hex(args)));
-                return;
-            }
-            count++;
-            if (firstBad == null) {
-                firstBad = args;
-            }
-            if (mismatches.size() < MAX_REPORTED) {
-                mismatches.add(String.format("%s %s(%s): expected 0x%x, got %s", level, fn, hex(args), want[k * columns], got));
-            }
-        }
-        if (count > 0) {
-            String why = DivergenceFinder.trace("sse-" + level, Gcc.FREESTANDING_SSE, LEVELS.get(level), GUEST_SOURCES, fn,
-                    firstBad).text();
-            fail(count + " of " + sets.size() + " argument sets differ:\n" + String.join("\n", mismatches)
-                    + "\nNarrowed down on the first one: " + why);
-        }
-    }
-
-    private static String hex(long[] args) {
-        StringBuilder sb = new StringBuilder();
-        for (long a : args) {
-            sb.append(sb.length() == 0 ? "" : ", ").append("0x").append(Long.toHexString(a));
-        }
-        return sb.toString();
+        calls.compare(level, guestElfs.get(level), fn, vector ? vectorSets : oracleSets, expected.get(level).get(fn),
+                vector ? VECTOR_STATE : List.of(), args -> DivergenceFinder.trace("sse-" + level, Gcc.FREESTANDING_SSE,
+                        LEVELS.get(level), GUEST_SOURCES, fn, args).text());
     }
 }

@@ -1,15 +1,8 @@
 package io.kprobelab.machine.elf;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.kprobelab.machine.CallResult;
-import io.kprobelab.machine.ElfImage;
-import io.kprobelab.machine.GuestOops;
-import io.kprobelab.machine.Machine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,14 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,15 +62,13 @@ class WholeFunctionDifferentialTest {
             0x80000000L, 0xffffffffL, 0x7fffffffffffffffL, 0x8000000000000000L, -1, -2};
     /** Random argument sets per function; raise it for a deeper run, e.g. -Dkprobelab.oracle.randomSets=5000. */
     private static final int RANDOM_SETS = Integer.getInteger("kprobelab.oracle.randomSets", 160);
-    private static final int MAX_REPORTED = 12;
 
     private static List<String> functions;
     private static List<long[]> argumentSets;
     /** level -> function -> native results, one per argument set. */
     private static final Map<String, Map<String, long[]>> expected = new LinkedHashMap<>();
     private static final Map<String, Path> guestElfs = new LinkedHashMap<>();
-    private static final Map<String, Machine> machines = new LinkedHashMap<>();
-    private static ExecutorService caller;
+    private static GuestCalls calls;
     /** Mnemonic after which status flags first differed -> how many traced functions. */
     private static final Map<String, Integer> flagNotes = new java.util.TreeMap<>();
 
@@ -97,64 +80,26 @@ class WholeFunctionDifferentialTest {
             guestFlags.addAll(level.getValue());
             guestElfs.put(level.getKey(), Gcc.build("oracle-" + level.getKey() + ".elf", guestFlags,
                     List.of("oracle.c", "guest_runtime.c"), List.of()));
-            List<String> hostFlags = new ArrayList<>(hostFlags(level.getKey()));
-            hostFlags.addAll(List.of("-Wall", "-Werror"));
-            Path host = Gcc.build("oracle-" + level.getKey() + ".host", hostFlags,
-                    List.of("oracle.c", "oracle_main.c"), List.of());
+            HostDriver host = HostDriver.build("oracle-" + level.getKey() + ".host", hostFlags(level.getKey()),
+                    "oracle.c", "oracle_main.c");
             if (functions == null) {
-                functions = List.of(Gcc.run(List.of(host.toString(), "--list")).split("\n"));
+                functions = host.functions();
             }
-            expected.put(level.getKey(), runNative(host, level.getKey()));
+            expected.put(level.getKey(), host.run(functions, argumentSets, 1));
         }
-        caller = newCaller();
-    }
-
-    private static ExecutorService newCaller() {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "oracle-caller");
-            t.setDaemon(true);
-            return t;
-        });
+        calls = new GuestCalls("oracle-caller");
     }
 
     @AfterAll
     static void stop() {
-        if (caller != null) {
-            caller.shutdownNow();
+        if (calls != null) {
+            calls.close();
         }
         if (!flagNotes.isEmpty()) {
             System.out.println("Step-by-step traces: status flags first differed from this host after " + flagNotes
                     + " (instruction and differing flags = functions); registers agreed. Check these against the"
                     + " flags the SDM leaves undefined.");
         }
-    }
-
-    /** Runs the host driver on every (function, argument set) and parses one result per line. */
-    private static Map<String, long[]> runNative(Path host, String level) throws Exception {
-        Path input = Gcc.buildDir().resolve("oracle-input.txt");
-        StringBuilder sb = new StringBuilder();
-        for (String fn : functions) {
-            for (long[] args : argumentSets) {
-                sb.append(fn);
-                for (long a : args) {
-                    sb.append(' ').append(Long.toHexString(a));
-                }
-                sb.append('\n');
-            }
-        }
-        Files.writeString(input, sb);
-        String[] lines = Gcc.run(List.of(host.toString()), input).split("\n");
-        assertEquals(functions.size() * argumentSets.size(), lines.length, "native results at " + level);
-        Map<String, long[]> results = new LinkedHashMap<>();
-        int i = 0;
-        for (String fn : functions) {
-            long[] r = new long[argumentSets.size()];
-            for (int k = 0; k < r.length; k++) {
-                r[k] = Long.parseUnsignedLong(lines[i++], 16);
-            }
-            results.put(fn, r);
-        }
-        return results;
     }
 
     /** Edge values, pairs of edge values in the first two arguments, and fixed-seed random sets. */
@@ -194,23 +139,9 @@ class WholeFunctionDifferentialTest {
     void nativeBuilds_agreeAcrossLevels_andUnderUbsan() throws Exception {
         // The oracle is only sound if oracle.c has no undefined behaviour: every level must agree,
         // and a -fsanitize=undefined build must run every argument set without a report.
-        Path ubsan = Gcc.build("oracle-ubsan.host", List.of("-O1", "-fsanitize=undefined", "-fno-sanitize-recover=all",
-                "-Wall", "-Werror"), List.of("oracle.c", "oracle_main.c"), List.of());
-        Map<String, long[]> checked = runNative(ubsan, "ubsan");
-        Map<String, long[]> o2 = expected.get("O2");
-        for (String level : LEVELS.keySet()) {
-            for (String fn : functions) {
-                assertTrue(java.util.Arrays.equals(o2.get(fn), expected.get(level).get(fn)), fn + " differs natively at " + level);
-            }
-        }
-        for (String fn : functions) {
-            assertTrue(java.util.Arrays.equals(o2.get(fn), checked.get(fn)), fn + " differs under ubsan");
-        }
-        assertTrue(functions.size() >= 40, "functions: " + functions);
-        assertEquals(functions, List.of(Files.readString(Gcc.SOURCES.resolve("oracle.c")).lines()
-                .map(l -> Pattern.compile("^u64 ([a-z0-9_]+)\\(").matcher(l))
-                .filter(Matcher::find).map(m -> m.group(1)).toArray(String[]::new)),
-                "oracle_funcs.h lists every function of oracle.c, in order");
+        Map<String, long[]> ubsan = HostDriver.ubsan("oracle-ubsan.host", "oracle.c", "oracle_main.c")
+                .run(functions, argumentSets, 1);
+        HostDriver.assertSound("oracle.c", "oracle_funcs.h", functions, 40, expected, "O2", ubsan);
     }
 
     @Test
@@ -253,67 +184,16 @@ class WholeFunctionDifferentialTest {
                         flagNotes.merge(o.flagsNote().replaceAll(".*after \\[0x[0-9a-f]+: (\\w+).*\\(([A-Z ]+)\\);.*", "$1 $2"),
                                 1, Integer::sum);
                     }
-                    assertTrue(o.agree() && o.steps() > 0, level + " " + fn + "(" + hex(args) + "): " + o);
+                    assertTrue(o.agree() && o.steps() > 0, level + " " + fn + "(" + GuestCalls.hex(args) + "): " + o);
                 }));
             }
         }
         return tests.stream();
     }
 
-    private static Machine machine(String level) throws Exception {
-        Machine m = machines.get(level);
-        if (m == null) {
-            m = SmallMachines.bare(ElfImage.read(guestElfs.get(level)));
-            machines.put(level, m);
-        }
-        return m;
-    }
-
     private static void compare(String level, String fn) throws Exception {
-        long[] want = expected.get(level).get(fn);
-        List<String> mismatches = new ArrayList<>();
-        long[] firstBad = null;
-        int count = 0;
-        for (int k = 0; k < argumentSets.size(); k++) {
-            long[] args = argumentSets.get(k);
-            Machine m = machine(level);
-            String got;
-            Future<CallResult> f = caller.submit(() -> m.call(fn, args));
-            try {
-                CallResult r = f.get(20, TimeUnit.SECONDS);
-                if (r.rax() == want[k]) {
-                    continue;
-                }
-                got = "0x" + Long.toHexString(r.rax()) + " (" + r.instructions() + " insns)";
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                // Each call starts from fresh registers, so the machine stays usable. (Machines are
-                // not replaced: a machine's vCPU thread and memory are never released.)
-                got = c instanceof GuestOops o ? "oops: " + o.report().replace("\n", " | ") : c.toString();
-            } catch (TimeoutException e) {
-                // The vCPU may spin forever: abandon that machine and its calling thread.
-                f.cancel(true);
-                machines.remove(level);
-                caller.shutdownNow();
-                caller = newCaller();
-                mismatches.add(String.format("%s %s(%s): expected 0x%x, got no return within 20 s; "
-                        + "the remaining argument sets were skipped", level, fn, hex(args), want[k]));
-                count++;
-                break;
-            }
-            count++;
-            if (firstBad == null) {
-                firstBad = args;
-            }
-            if (mismatches.size() < MAX_REPORTED) {
-                mismatches.add(String.format("%s %s(%s): expected 0x%x, got %s", level, fn, hex(args), want[k], got));
-            }
-        }
-        if (count > 0) {
-            fail(count + " of " + argumentSets.size() + " argument sets differ:\n" + String.join("\n", mismatches)
-                    + (firstBad == null ? "" : "\nNarrowed down on the first one: "
-                            + explain(level, fn, firstBad)));
-        }
+        calls.compare(level, guestElfs.get(level), fn, argumentSets, expected.get(level).get(fn), List.of(),
+                args -> explain(level, fn, args));
     }
 
     /** {@link DivergenceFinder#explain}, given a minute at most (a wrong branch may loop forever). */
@@ -324,14 +204,6 @@ class WholeFunctionDifferentialTest {
         t.start();
         t.join(60_000);
         return out[0];
-    }
-
-    private static String hex(long[] args) {
-        StringBuilder sb = new StringBuilder();
-        for (long a : args) {
-            sb.append(sb.length() == 0 ? "" : ", ").append("0x").append(Long.toHexString(a));
-        }
-        return sb.toString();
     }
 
 }

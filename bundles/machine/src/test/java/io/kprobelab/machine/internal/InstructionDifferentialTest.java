@@ -1,8 +1,5 @@
 package io.kprobelab.machine.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.kprobelab.machine.internal.NativeOracle.Case;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,21 +73,11 @@ class InstructionDifferentialTest {
         for (int i : FREE) {
             r[i] = edge(width);
         }
-        r[3] = NativeOracle.DATA + 0x1000;
-        r[4] = NativeOracle.DATA + 0x2000;
-        r[5] = NativeOracle.DATA + 0x3000;
-        return r;
+        return NativeOracle.withDataPointers(r);
     }
 
     long flagsIn() {
-        long f = 0;
-        long[] bits = {CF, PF, AF, ZF, SF, OF};
-        for (long b : bits) {
-            if (rnd.nextBoolean()) {
-                f |= b;
-            }
-        }
-        return f;
+        return NativeOracle.randomFlags(rnd);
     }
 
     /** True on AMD hosts: the emulator's undefined flags follow AMD Zen, compare them too. */
@@ -475,28 +462,11 @@ class InstructionDifferentialTest {
         strings();
         stackAndControl();
         randomSequences(3000);
-        NativeOracle.assemble(cases);
-        List<String> nat = NativeOracle.runNative(cases);
-        NativeOracle.Emulator emu = new NativeOracle.Emulator();
-        int mismatches = 0;
-        StringBuilder report = new StringBuilder();
-        for (int i = 0; i < cases.size(); i++) {
-            Case c = cases.get(i);
-            String e = emu.run(c);
-            String d = NativeOracle.compare(c, nat.get(i), e);
-            if (d != null) {
-                if (mismatches++ < 40) {
-                    report.append(c.asm).append(" | flags in ").append(Long.toHexString(c.flags)).append(" regs ")
-                            .append(regString(c.regs)).append("\n   ").append(d).append('\n');
-                }
-            }
-        }
-        System.out.println("InstructionDifferentialTest: " + cases.size() + " cases compared, " + mismatches
+        NativeOracle.Comparison r = NativeOracle.compareAll(cases,
+                c -> c.asm + " | flags in " + Long.toHexString(c.flags) + " regs " + regString(c.regs));
+        System.out.println("InstructionDifferentialTest: " + cases.size() + " cases compared, " + r.mismatches()
                 + " mismatches (" + (HOST_EXACT ? "all flags, AMD host" : "SDM-defined flags") + ")");
-        if (mismatches > 0) {
-            fail(mismatches + " of " + cases.size() + " cases differ from the host CPU:\n" + report);
-        }
-        assertEquals(0, mismatches);
+        r.assertNoMismatches();
     }
 
     static String regString(long[] r) {

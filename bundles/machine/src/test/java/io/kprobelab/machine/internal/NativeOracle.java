@@ -1,5 +1,8 @@
 package io.kprobelab.machine.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.kprobelab.machine.GuestOops;
 import io.kprobelab.machine.Machine;
 import io.kprobelab.machine.Machines;
@@ -16,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
 
 /**
  * The differential oracle: assembles snippets with {@code as}, runs them natively with the
@@ -63,6 +68,64 @@ final class NativeOracle {
     }
 
     private NativeOracle() {
+    }
+
+    /**
+     * Points RBX, RSP and RBP into the data buffer, 16-byte aligned and a page apart, where the
+     * cases' memory operands ([rbx+...], pushes, [rbp+0xff8]...) expect them; returns {@code regs}.
+     */
+    static long[] withDataPointers(long[] regs) {
+        regs[3] = DATA + 0x1000;
+        regs[4] = DATA + 0x2000;
+        regs[5] = DATA + 0x3000;
+        return regs;
+    }
+
+    /** Random input status flags: each of CF, PF, AF, ZF, SF, OF set or clear, drawn in that order. */
+    static long randomFlags(Random rnd) {
+        long f = 0;
+        for (long b : new long[] {Cpu.CF, Cpu.PF, Cpu.AF, Cpu.ZF, Cpu.SF, Cpu.OF}) {
+            if (rnd.nextBoolean()) {
+                f |= b;
+            }
+        }
+        return f;
+    }
+
+    /**
+     * What {@link #compareAll} found: of how many cases, how many differ, how many faulted
+     * natively, and the first 40 differences, each after its case as {@code describe} put it.
+     */
+    record Comparison(int cases, int mismatches, int faults, String report) {
+
+        /** Fails, with the report, if any case differs from the host CPU. */
+        void assertNoMismatches() {
+            if (mismatches > 0) {
+                fail(mismatches + " of " + cases + " cases differ from the host CPU:\n" + report);
+            }
+            assertEquals(0, mismatches);
+        }
+    }
+
+    /** Assembles every case, runs them all natively and in the emulator, and compares each pair. */
+    static Comparison compareAll(List<Case> cases, Function<Case, String> describe) throws Exception {
+        assemble(cases);
+        List<String> nat = runNative(cases);
+        Emulator emu = new Emulator();
+        int mismatches = 0, faults = 0;
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            String e = emu.run(c);
+            if (nat.get(i).startsWith("SIG")) {
+                faults++;
+            }
+            String d = compare(c, nat.get(i), e);
+            if (d != null && mismatches++ < 40) {
+                report.append(describe.apply(c)).append("\n   ").append(d).append('\n');
+            }
+        }
+        return new Comparison(cases.size(), mismatches, faults, report.toString());
     }
 
     static Path runner() throws IOException, InterruptedException {

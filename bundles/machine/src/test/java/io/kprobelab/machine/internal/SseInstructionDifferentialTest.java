@@ -1,8 +1,6 @@
 package io.kprobelab.machine.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kprobelab.machine.internal.NativeOracle.Case;
 import java.util.ArrayList;
@@ -86,24 +84,11 @@ class SseInstructionDifferentialTest {
         for (int i = 0; i < 16; i++) {
             r[i] = rnd.nextInt(3) == 0 ? lane(32) : rnd.nextLong();
         }
-        r[3] = NativeOracle.DATA + 0x1000;
-        r[4] = NativeOracle.DATA + 0x2000;
-        r[5] = NativeOracle.DATA + 0x3000;
-        return r;
-    }
-
-    long flagsIn() {
-        long f = 0;
-        for (long b : new long[] {Cpu.CF, Cpu.PF, Cpu.AF, Cpu.ZF, Cpu.SF, Cpu.OF}) {
-            if (rnd.nextBoolean()) {
-                f |= b;
-            }
-        }
-        return f;
+        return NativeOracle.withDataPointers(r);
     }
 
     void add(String asm, long[] regs, long[] xmm) {
-        cases.add(new Case(asm, regs, flagsIn(), ALL, xmm, NativeOracle.MXCSR_DEFAULT));
+        cases.add(new Case(asm, regs, NativeOracle.randomFlags(rnd), ALL, xmm, NativeOracle.MXCSR_DEFAULT));
     }
 
     void add(String asm, int n) {
@@ -412,32 +397,12 @@ class SseInstructionDifferentialTest {
         moves();
         prefixes();
         randomSequences(3000);
-        NativeOracle.assemble(cases);
-        List<String> nat = NativeOracle.runNative(cases);
-        NativeOracle.Emulator emu = new NativeOracle.Emulator();
-        int mismatches = 0, faults = 0;
-        StringBuilder report = new StringBuilder();
-        for (int i = 0; i < cases.size(); i++) {
-            Case c = cases.get(i);
-            String e = emu.run(c);
-            if (nat.get(i).startsWith("SIG")) {
-                faults++;
-            }
-            String d = NativeOracle.compare(c, nat.get(i), e);
-            if (d != null) {
-                if (mismatches++ < 40) {
-                    report.append(c.asm).append(" | regs ").append(InstructionDifferentialTest.regString(c.regs))
-                            .append(" | xmm ").append(xmmString(c.xmm)).append("\n   ").append(d).append('\n');
-                }
-            }
-        }
-        System.out.println("SseInstructionDifferentialTest: " + cases.size() + " cases compared (" + faults
-                + " fault natively), " + mismatches + " mismatches");
-        if (mismatches > 0) {
-            fail(mismatches + " of " + cases.size() + " cases differ from the host CPU:\n" + report);
-        }
-        assertEquals(0, mismatches);
-        assertTrue(faults > 100, "the #GP/#PF/#UD cases must fault natively: " + faults);
+        NativeOracle.Comparison r = NativeOracle.compareAll(cases,
+                c -> c.asm + " | regs " + InstructionDifferentialTest.regString(c.regs) + " | xmm " + xmmString(c.xmm));
+        System.out.println("SseInstructionDifferentialTest: " + cases.size() + " cases compared (" + r.faults()
+                + " fault natively), " + r.mismatches() + " mismatches");
+        r.assertNoMismatches();
+        assertTrue(r.faults() > 100, "the #GP/#PF/#UD cases must fault natively: " + r.faults());
     }
 
     static String xmmString(long[] x) {
