@@ -37,4 +37,13 @@ public interface PtRegs {
      * then the stack ({@code regs_get_kernel_argument}).
      */
     long argument(int n);
+
+    /**
+     * Half of XMM register {@code n} (0..15): bits 0..63, or 64..127 when {@code high}. The
+     * kernel keeps this state in the FPU area, not in {@code pt_regs}; it is here so handlers and
+     * tools can see it. A machine without SSE state answers 0.
+     */
+    default long xmm(int n, boolean high) {
+        return 0;
+    }
 }

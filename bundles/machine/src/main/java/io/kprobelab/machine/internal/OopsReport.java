@@ -101,6 +101,19 @@ final class OopsReport {
         long f = c.rflags();
         sb.append(String.format("RFLAGS: %016x [%s]%n", f, flagNames(f)));
         sb.append(String.format("CR0: %016x CR3: %016x CR4: %016x%n", c.cr0, c.cr3, c.cr4));
+        sb.append(xmm(c));
+        return sb.toString();
+    }
+
+    /** The XMM registers that are not zero, {@code XMMn: high-quadword low-quadword}. */
+    static String xmm(Cpu c) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < 16; n++) {
+            long lo = c.xmm[2 * n], hi = c.xmm[2 * n + 1];
+            if ((lo | hi) != 0) {
+                sb.append(String.format("XMM%d: %016x %016x%n", n, hi, lo));
+            }
+        }
         return sb.toString();
     }
 

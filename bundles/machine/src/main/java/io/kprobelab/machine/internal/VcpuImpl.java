@@ -488,6 +488,14 @@ final class VcpuImpl implements Vcpu {
         }
 
         @Override
+        public long xmm(int n, boolean high) {
+            if (n < 0 || n > 15) {
+                throw new IllegalArgumentException("no XMM" + n);
+            }
+            return cpu.xmm[2 * n + (high ? 1 : 0)];
+        }
+
+        @Override
         public long argument(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("argument numbers start at 1: " + n);

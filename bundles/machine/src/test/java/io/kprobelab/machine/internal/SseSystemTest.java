@@ -8,6 +8,7 @@ import io.kprobelab.machine.GuestOops;
 import io.kprobelab.machine.Machine;
 import io.kprobelab.machine.Machines;
 import io.kprobelab.machine.PhysicalMemory;
+import io.kprobelab.machine.PtRegs;
 import io.kprobelab.machine.Reg;
 import io.kprobelab.machine.Trap;
 import io.kprobelab.machine.internal.NativeOracle.Case;
@@ -66,6 +67,26 @@ class SseSystemTest {
         assertEquals(42, m.call("sum", 40, 2).rax());
         long edx = m.call("features").rax();
         assertEquals(3L << 25, edx & (3L << 25), "CPUID.1:EDX SSE and SSE2");
+    }
+
+    /** Handlers and tools see the XMM state: PtRegs.xmm, and the oops report's nonzero XMM lines. */
+    @Test
+    void testXmmState_isVisibleThroughPtRegs_andInTheOopsReport() throws Exception {
+        TestImage img = new TestImage();
+        List<byte[]> code = assemble("movq xmm3, rdi; pcmpeqd xmm7, xmm7; ret", "movq xmm5, rdi; ud2");
+        img.function("set", ints(code.get(0)));
+        img.function("die", ints(code.get(1)));
+        Machine m = bare(img);
+        m.call("set", 42);
+        PtRegs r = m.vcpu(0).regs();
+        assertEquals(42, r.xmm(3, false));
+        assertEquals(0, r.xmm(3, true));
+        assertEquals(-1L, r.xmm(7, false));
+        assertEquals(-1L, r.xmm(7, true));
+        GuestOops o = assertThrows(GuestOops.class, () -> m.call("die", 0x2a));
+        assertTrue(o.report().contains("XMM5: 0000000000000000 000000000000002a\n"), o.report());
+        assertTrue(o.report().contains("XMM7: ffffffffffffffff ffffffffffffffff\n"), o.report());
+        assertTrue(!o.report().contains("XMM0:"), "zero registers are left out:\n" + o.report());
     }
 
     @Test

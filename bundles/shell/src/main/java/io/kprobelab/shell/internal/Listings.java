@@ -69,6 +69,18 @@ final class Listings {
         return sb.toString();
     }
 
+    /** The XMM registers that are not zero, one line each: {@code XMMn: high low} (quadwords). */
+    static String xmm(long[] halves) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < 16; n++) {
+            long lo = halves[2 * n], hi = halves[2 * n + 1];
+            if ((lo | hi) != 0) {
+                sb.append(String.format("\nXMM%d: %016x %016x", n, hi, lo));
+            }
+        }
+        return sb.toString();
+    }
+
     private static String row(Map<Reg, Long> r, String n1, Reg r1, String n2, Reg r2, String n3, Reg r3) {
         return String.format("%s: %016x %s: %016x %s: %016x\n", n1, r.get(r1), n2, r.get(r2), n3, r.get(r3));
     }

@@ -219,12 +219,12 @@ public final class MachineCommands {
         return lines.isEmpty() ? null : String.join("\n", lines);
     }
 
-    @Descriptor("show the registers of vCPU 0")
+    @Descriptor("show the registers of vCPU 0 (and the XMM registers that are not zero)")
     public String regs() {
         return regs(0);
     }
 
-    @Descriptor("show the registers of a vCPU")
+    @Descriptor("show the registers of a vCPU (and the XMM registers that are not zero)")
     public String regs(@Descriptor("the vCPU number") int cpu) {
         Machine m = machine();
         List<Vcpu> cpus = m.vcpus();
@@ -234,15 +234,20 @@ public final class MachineCommands {
         Vcpu v = cpus.get(cpu);
         Map<Reg, Long> values = new EnumMap<>(Reg.class);
         long[] retired = new long[1];
+        long[] xmm = new long[32];
         // Registers are only stable while the vCPU is parked.
         m.stopMachine(() -> {
             PtRegs regs = v.regs();
             for (Reg r : Reg.values()) {
                 values.put(r, regs.get(r));
             }
+            for (int n = 0; n < 16; n++) {
+                xmm[2 * n] = regs.xmm(n, false);
+                xmm[2 * n + 1] = regs.xmm(n, true);
+            }
             retired[0] = v.retired();
         });
-        return Listings.registers(cpu, retired[0], values, m.symbols());
+        return Listings.registers(cpu, retired[0], values, m.symbols()) + Listings.xmm(xmm);
     }
 
     @Descriptor("hex dump of guest memory, 16 bytes per line")

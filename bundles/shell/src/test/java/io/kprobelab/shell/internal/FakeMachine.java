@@ -45,6 +45,9 @@ final class FakeMachine implements Machine {
         return this;
     }
 
+    /** XMM0..15, low and high quadwords. */
+    final long[] xmm = new long[32];
+
     private final Vcpu cpu = new Vcpu() {
         @Override public int id() { return 0; }
         @Override public Machine machine() { return FakeMachine.this; }
@@ -58,6 +61,7 @@ final class FakeMachine implements Machine {
                 @Override public long get(Reg reg) { return regs.get(reg); }
                 @Override public void set(Reg reg, long value) { regs.put(reg, value); }
                 @Override public long argument(int n) { throw new UnsupportedOperationException(); }
+                @Override public long xmm(int n, boolean high) { return xmm[2 * n + (high ? 1 : 0)]; }
             };
         }
     };

@@ -130,6 +130,13 @@ class MachineCommandsTest {
         assertTrue(out.contains("R13: 0000000000000000 R14: 0000000000000000 R15: ffffffffffffffff\n"), out);
         assertEquals(10, out.lines().count());
         assertThrows(IllegalArgumentException.class, () -> commands.regs(1));
+
+        // XMM registers that hold something follow, high quadword first
+        machine.xmm[2 * 12] = 0x2a;
+        machine.xmm[2 * 12 + 1] = -1L;
+        String withXmm = commands.regs(0);
+        assertTrue(withXmm.endsWith("\nXMM12: ffffffffffffffff 000000000000002a"), withXmm);
+        assertEquals(11, withXmm.lines().count());
     }
 
     // add3: 48 01 f7 (add rdi,rsi); 48 8d 04 17 (lea rax,[rdi+rdx*1]); c3 (ret); then a jmp back.
