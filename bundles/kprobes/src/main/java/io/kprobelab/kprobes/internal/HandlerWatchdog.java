@@ -27,12 +27,52 @@ final class HandlerWatchdog {
 
     private static final System.Logger LOG = System.getLogger("io.kprobelab.kprobes");
 
-    /** One timer thread for every core in the JVM (tests make many); it never keeps one alive. */
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kprobes-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One timer thread for every open watchdog in the JVM (tests make many cores); it never keeps
+     * a core alive, and it ends when the last watchdog is closed, so a stopped bundle leaves no
+     * thread behind.
+     */
+    private static ScheduledExecutorService timer;
+    private static int open;
+
+    private static synchronized ScheduledExecutorService timer() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kprobes-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return timer;
+    }
+
+    /** Watchdogs constructed and not closed (for tests). */
+    static synchronized int openCount() {
+        return open;
+    }
+
+    /** Whether the timer thread exists (for tests). */
+    static synchronized boolean timerRunning() {
+        return timer != null;
+    }
+
+    /** Whether this watchdog has a sampling task scheduled (for tests). */
+    synchronized boolean sampling() {
+        return check != null;
+    }
+
+    private static synchronized void retain() {
+        open++;
+    }
+
+    private static synchronized void release() {
+        if (--open == 0 && timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    private boolean closed;
 
     /** The core's reaction to a stalled handler: shut the probe off. */
     interface Stall {
@@ -64,6 +104,7 @@ final class HandlerWatchdog {
     /** @param thresholdMillis how long a handler may run; 0 turns the watchdog off */
     HandlerWatchdog(long thresholdMillis, Stall stall) {
         this.stall = stall;
+        retain();
         threshold(thresholdMillis);
     }
 
@@ -77,11 +118,11 @@ final class HandlerWatchdog {
             check.cancel(false);
             check = null;
         }
-        if (millis > 0) {
+        if (millis > 0 && !closed) {
             WeakReference<HandlerWatchdog> self = new WeakReference<>(this);
             long period = Math.max(1, millis / 4);
             ScheduledFuture<?>[] mine = new ScheduledFuture<?>[1];
-            mine[0] = TIMER.scheduleAtFixedRate(() -> {
+            mine[0] = timer().scheduleAtFixedRate(() -> {
                 HandlerWatchdog w = self.get();
                 if (w == null) {
                     mine[0].cancel(false); // the core was dropped without close()
@@ -102,6 +143,10 @@ final class HandlerWatchdog {
         if (check != null) {
             check.cancel(false);
             check = null;
+        }
+        if (!closed) {
+            closed = true;
+            release();
         }
     }
 
