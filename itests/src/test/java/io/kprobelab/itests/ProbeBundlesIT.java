@@ -252,6 +252,53 @@ public class ProbeBundlesIT {
     }
 
     /**
+     * A handler's service goes away while that handler runs (its bundle stopping mid-call): the
+     * unregistration waits for the call to finish (stop-machine parks the vCPU only after it),
+     * then the guest goes on with the probe gone.
+     */
+    @Test
+    public void handlerUnregisteredMidCall_waitsForTheCall_andTheGuestGoesOn() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("kprobe.symbol", "sys_mkdir");
+        KretprobeHandler slow = (ri, regs) -> {
+            if (calls.incrementAndGet() == 1) {
+                inside.countDown();
+                try {
+                    release.await(); // well under the watchdog's threshold
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
+        };
+        ServiceRegistration<KretprobeHandler> reg = context.registerService(KretprobeHandler.class, slow, props);
+        await("the probe planted", () -> {
+            try {
+                return shell("kprobe:list").contains("sys_mkdir");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Lines console = new Lines();
+        CompletableFuture<ProgramResult> run = CompletableFuture.supplyAsync(
+                () -> guest.run("mkdirbench", List.of("20"), console::write));
+        assertTrue("the handler was never called", inside.await(60, TimeUnit.SECONDS));
+        CompletableFuture<Void> unregister = CompletableFuture.runAsync(reg::unregister);
+        Thread.sleep(200);
+        assertFalse("unregistering finished while the handler was still running", unregister.isDone());
+        release.countDown();
+        unregister.get(60, TimeUnit.SECONDS);
+        ProgramResult r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(0, r.status());
+        assertEquals(List.of("mkdirbench: 20 mkdir/rmdir pairs"), console.lines());
+        assertEquals("no probe left", "", shell("kprobe:list"));
+        assertTrue(calls.get() + " calls", calls.get() >= 1 && calls.get() < 20);
+    }
+
+    /**
      * Events from configurations (as FileInstall makes them of config/ files, in both naming
      * forms) appear with them and go with them; a refused definition changes nothing.
      */
