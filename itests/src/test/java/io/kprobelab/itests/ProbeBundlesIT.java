@@ -283,14 +283,27 @@ public class ProbeBundlesIT {
             }
         });
         Lines console = new Lines();
-        CompletableFuture<ProgramResult> run = CompletableFuture.supplyAsync(
-                () -> guest.run("mkdirbench", List.of("20"), console::write));
+        // Threads of their own: with one core to spare, the common pool could run them one after the other.
+        CompletableFuture<ProgramResult> run = new CompletableFuture<>();
+        Thread runner = new Thread(() -> run.complete(guest.run("mkdirbench", List.of("20"), console::write)));
+        runner.start();
         assertTrue("the handler was never called", inside.await(60, TimeUnit.SECONDS));
-        CompletableFuture<Void> unregister = CompletableFuture.runAsync(reg::unregister);
-        Thread.sleep(200);
-        assertFalse("unregistering finished while the handler was still running", unregister.isDone());
+        java.util.concurrent.atomic.AtomicBoolean unregistered = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread unregistering = new Thread(() -> {
+            reg.unregister();
+            unregistered.set(true);
+        });
+        unregistering.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (unregistering.getState() == Thread.State.RUNNABLE || unregistering.getState() == Thread.State.NEW) {
+            assertTrue("the unregistration neither finished nor waited", System.nanoTime() < deadline);
+            Thread.sleep(1);
+        }
+        Thread.sleep(100);
+        assertFalse("unregistering finished while the handler was still running", unregistered.get());
         release.countDown();
-        unregister.get(60, TimeUnit.SECONDS);
+        unregistering.join(60_000);
+        assertTrue(unregistered.get());
         ProgramResult r = run.get(60, TimeUnit.SECONDS);
         assertEquals(0, r.status());
         assertEquals(List.of("mkdirbench: 20 mkdir/rmdir pairs"), console.lines());
