@@ -162,7 +162,7 @@ public final class MachineImpl implements Machine {
             c.setRflags(2);
             java.util.Arrays.fill(c.r, 0);
             c.segmentsLive = false;
-            c.apic.reset();
+            c.resetExtendedState();
             c.halted = false;
             c.stiShadow = -1;
             c.idtBase = 0;
@@ -242,8 +242,10 @@ public final class MachineImpl implements Machine {
             c.clearBlockCache();
             java.util.Arrays.fill(c.r, 0);
             java.util.Arrays.fill(c.sregs, 0);
-            c.msrs.clear();
-            c.apic.reset();
+            c.resetExtendedState();
+            if (e.x2apic()) {
+                c.apic.base |= Apic.BASE_EXTD; // as the KprobeLab guest's loader leaves it (BOOT.md)
+            }
             // Long mode with paging, as a 64-bit boot loader leaves it (SDM Vol. 3 §9.8.5)
             c.cr0 = 0x80000011L; // PG | ET | PE
             c.cr2 = 0;
@@ -303,6 +305,7 @@ public final class MachineImpl implements Machine {
         return v.onThread(() -> {
             long t0 = System.nanoTime();
             if (!ports.poweredOff) {
+                ports.com1.acceptHostInput();
                 v.run(-1, maxInstructions, true);
             }
             return new RunResult(ports.poweredOff, ports.exitStatus, v.cpu.retired, System.nanoTime() - t0);
@@ -592,7 +595,8 @@ public final class MachineImpl implements Machine {
         long[] savedR = c.r.clone();
         long[] savedXmm = c.xmm.clone();
         int savedMxcsr = c.mxcsr;
-        long savedRip = c.rip, savedFlags = c.rflags(), savedRetired = c.retired, savedTimer = c.apic.timerAt;
+        long savedRip = c.rip, savedFlags = c.rflags(), savedRetired = c.retired;
+        boolean savedFrozen = c.timeFrozen;
         long savedGs = c.gsBase, savedKgs = c.kernelGsBase, savedCs = c.sregs[1], savedSs = c.sregs[2];
         long savedShadow = c.stiShadow;
         int savedCpl = c.cpl;
@@ -623,7 +627,7 @@ public final class MachineImpl implements Machine {
             c.rip = address;
             c.setRflags(2);
             c.halted = false;
-            c.apic.timerAt = Apic.NEVER; // the guest's timeline stands still during a host call
+            c.timeFrozen = true; // the guest's timeline stands still during a host call
             long t0 = System.nanoTime();
             v.run(sentinel + 1, budget);
             long ns = System.nanoTime() - t0;
@@ -637,7 +641,7 @@ public final class MachineImpl implements Machine {
             c.rip = savedRip;
             c.setRflags(savedFlags);
             c.retired = savedRetired;
-            c.apic.timerAt = savedTimer;
+            c.timeFrozen = savedFrozen;
             c.gsBase = savedGs;
             c.kernelGsBase = savedKgs;
             c.sregs[1] = savedCs;

@@ -160,6 +160,8 @@ final class VcpuImpl implements Vcpu {
      */
     boolean run(long haltRip, long budget, boolean returnAtLimit) {
         Cpu c = cpu;
+        boolean outerSlice = kernelSlice;
+        kernelSlice = returnAtLimit;
         long limit = c.retired + budget;
         if (++depth == 1) {
             machine.enterGuest();
@@ -179,20 +181,26 @@ final class VcpuImpl implements Vcpu {
                     }
                     throw budgetOops(budget);
                 }
-                Apic apic = c.apic;
-                if (c.retired >= apic.timerAt) {
-                    apic.expire(c.retired);
+                long deadline = nextDeadline(c);
+                if (c.retired >= deadline) {
+                    expireTimers(c);
+                    deadline = nextDeadline(c);
                 }
                 boolean shadow = c.retired == c.stiShadow;
-                if (apic.irr != 0 && (c.flags & Cpu.IF) != 0 && !shadow && apic.deliverable()) {
-                    interrupt(apic.accept());
-                    continue;
+                if ((c.flags & Cpu.IF) != 0 && !shadow) {
+                    int vector = takeInterrupt(c);
+                    if (vector >= 0) {
+                        interrupt(vector);
+                        continue;
+                    }
                 }
                 if (c.halted) {
-                    if (apic.timerAt == Apic.NEVER) {
+                    if (deadline == Long.MAX_VALUE && !returnAtLimit) {
                         throw haltOops(c.rip, "vCPU halted with no interrupt pending or armed (hlt) at ");
                     }
-                    c.retired = Math.min(apic.timerAt, limit); // idle: virtual time jumps to the expiry
+                    // idle: virtual time jumps to the next timer expiry (or to the end of the slice
+                    // when none is armed: a kernel waiting for input lets time pass)
+                    c.retired = Math.min(deadline, limit);
                     continue;
                 }
                 if ((c.flags & Cpu.TF) != 0) {
@@ -207,7 +215,7 @@ final class VcpuImpl implements Vcpu {
                     }
                     continue;
                 }
-                c.runLimit = Math.min(limit, apic.timerAt);
+                c.runLimit = Math.min(limit, deadline);
                 int r = runBlocks();
                 if (r == EVENT && event(haltRip)) {
                     return true;
@@ -217,10 +225,52 @@ final class VcpuImpl implements Vcpu {
                 }
             }
         } finally {
+            kernelSlice = outerSlice;
             if (--depth == 0) {
                 machine.leaveGuest();
             }
         }
+    }
+
+    /** The current run is a slice of a booted kernel ({@link MachineImpl#runKernel}), not a call. */
+    private boolean kernelSlice;
+
+    /** The earliest timer deadline (local APIC timer, 8254 IRQ 0) in virtual time; none while time is frozen. */
+    private static long nextDeadline(Cpu c) {
+        if (c.timeFrozen) {
+            return Long.MAX_VALUE;
+        }
+        long d = c.apic.timerAt;
+        if (c.io != null && c.id == 0) {
+            d = Math.min(d, c.io.nextDeadline());
+        }
+        return d;
+    }
+
+    /** Virtual time reached a deadline: the timers raise their interrupts. */
+    private static void expireTimers(Cpu c) {
+        if (c.retired >= c.apic.timerAt) {
+            c.apic.expire(c, c.retired);
+        }
+        if (c.io != null && c.id == 0 && c.retired >= c.io.nextDeadline()) {
+            c.io.advance(c.retired);
+        }
+    }
+
+    /**
+     * The external interrupt the core takes now (IF=1, no STI shadow), or -1: the 8259's request
+     * through LINT0 as ExtINT (the vector comes from the PIC's INTA cycle, SDM Vol. 3 §11.5.1),
+     * else the local APIC's highest deliverable vector (moved to the ISR).
+     */
+    private static int takeInterrupt(Cpu c) {
+        if (c.io != null && c.id == 0 && c.apic.acceptsExtInt() && c.io.pic.intr()) {
+            return c.io.pic.acknowledge();
+        }
+        int v = c.apic.deliverableVector();
+        if (v >= 0) {
+            c.apic.accept(v);
+        }
+        return v;
     }
 
     private static final int BOUNDARY = 0, EVENT = 1, PARTIAL = 2;
@@ -311,7 +361,7 @@ final class VcpuImpl implements Vcpu {
         return deliver(Trap.DB, -1, op.rip, "single-step");
     }
 
-    /** Takes an external interrupt (the APIC timer): through the IDT, never offered to the sink. */
+    /** Takes an external interrupt (APIC or 8259): through the IDT, never offered to the sink. */
     private void interrupt(int vector) {
         Cpu c = cpu;
         c.halted = false;
@@ -343,6 +393,12 @@ final class VcpuImpl implements Vcpu {
                 if ((c.flags & Cpu.IF) != 0) {
                     c.halted = true; // SDM Vol. 2A HLT: resumes on an interrupt, after the HLT
                     return false;
+                }
+                if (kernelSlice && c.io != null) {
+                    // A kernel that halts with interrupts off has stopped for good (Linux's
+                    // machine_halt): the machine is off.
+                    c.io.poweredOff = true;
+                    return true;
                 }
                 throw haltOops(op.rip, "vCPU halted with interrupts disabled (hlt) at ");
             case Cpu.EV_POWEROFF:
