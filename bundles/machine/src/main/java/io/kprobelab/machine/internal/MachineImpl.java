@@ -308,7 +308,8 @@ public final class MachineImpl implements Machine {
                 ports.com1.acceptHostInput();
                 v.run(-1, maxInstructions, true);
             }
-            return new RunResult(ports.poweredOff, ports.exitStatus, v.cpu.retired, System.nanoTime() - t0);
+            return new RunResult(ports.poweredOff, ports.exitStatus, v.cpu.retired, System.nanoTime() - t0,
+                    ports.resetRequested);
         });
     }
 

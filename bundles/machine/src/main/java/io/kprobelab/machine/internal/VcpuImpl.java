@@ -367,7 +367,7 @@ final class VcpuImpl implements Vcpu {
         c.halted = false;
         machine.countTrap(vector);
         Trap t = new Trap(vector, -1, c.rip, "interrupt");
-        if (!Idt.present(c) || !deliverThroughIdt(t, false, true)) {
+        if (!(Idt.present(c) || kernelSlice) || !deliverThroughIdt(t, false, true)) {
             throw new GuestOops(t, OopsReport.build(this, "interrupt " + vector + " with no usable IDT", t));
         }
     }
@@ -445,8 +445,9 @@ final class VcpuImpl implements Vcpu {
                 return false;
             }
         }
-        if (Idt.present(cpu) && deliverThroughIdt(t, evSoftware, false)) {
-            return false;
+        // A booted kernel always has an IDT, even an empty one (Linux empties it to triple-fault on purpose)
+        if ((Idt.present(cpu) || kernelSlice) && deliverThroughIdt(t, evSoftware, false)) {
+            return cpu.io != null && cpu.io.poweredOff;
         }
         throw new GuestOops(t, OopsReport.build(this, null, t));
     }
@@ -467,6 +468,13 @@ final class VcpuImpl implements Vcpu {
         } catch (CpuException e) {
             int second = c.evVector;
             if (v == Trap.DF) {
+                if (kernelSlice && c.io != null) {
+                    // A triple fault resets the processor (SDM Vol. 3 §6.15, interrupt 8): for a
+                    // booted kernel that is its reboot (Linux's reboot=t), which ends the run.
+                    c.io.resetRequested = true;
+                    c.io.poweredOff = true;
+                    return true;
+                }
                 Trap tf = new Trap(Trap.DF, 0, c.rip, "triple fault");
                 throw new GuestOops(tf, OopsReport.build(this, "triple fault: " + Trap.name(second)
                         + " while delivering #DF at " + fmt(c.rip), tf));
