@@ -161,7 +161,8 @@ class SseWholeFunctionDifferentialTest {
             tests.add(DynamicTest.dynamicTest("O3 " + fn + " step by step", () -> {
                 DivergenceFinder.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(120),
                         () -> DivergenceFinder.trace("sse-O3", Gcc.FREESTANDING_SSE, LEVELS.get("O3"), GUEST_SOURCES, fn, args));
-                assertTrue(o.agree() && o.steps() > 0, "O3 " + fn + "(" + GuestCalls.hex(args) + "): " + o);
+                assertTrue(o.agree() && o.steps() > 0 && o.flagsFailure().isEmpty(),
+                        "O3 " + fn + "(" + GuestCalls.hex(args) + "): " + o);
             }));
         }
         return tests.stream();
