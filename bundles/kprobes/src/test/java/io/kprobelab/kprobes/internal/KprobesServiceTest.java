@@ -17,6 +17,7 @@ import io.kprobelab.kprobes.spi.ProbePoint;
 import io.kprobelab.machine.Reg;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,11 @@ class KprobesServiceTest {
                 .sym("jiffies", 0xffffffff82000000L, 8, 'D');
         arch = new FakeArch();
         core = new KprobesService(machine, arch, Generation.G2005, true);
+    }
+
+    @AfterEach
+    void tearDown() {
+        core.close();
     }
 
     @Test
@@ -257,7 +263,11 @@ class KprobesServiceTest {
     void defaultMaxactive_followsThe2005Rule() throws KprobeException {
         assertEquals(10, core.registerKretprobe(KretprobeSpec.on("sys_mkdir")).maxactive());
         KprobesService nonPreemptible = new KprobesService(machine, new FakeArch(), Generation.G2005, false);
-        assertEquals(1, nonPreemptible.registerKretprobe(KretprobeSpec.on("sys_rmdir")).maxactive());
+        try {
+            assertEquals(1, nonPreemptible.registerKretprobe(KretprobeSpec.on("sys_rmdir")).maxactive());
+        } finally {
+            nonPreemptible.close();
+        }
     }
 
     @Test

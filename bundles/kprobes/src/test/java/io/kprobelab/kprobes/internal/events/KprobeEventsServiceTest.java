@@ -67,6 +67,12 @@ class KprobeEventsServiceTest {
         regs.set(Reg.RFLAGS, PtRegs.FLAG_IF | 2);
     }
 
+    @AfterEach
+    void tearDown() {
+        events.close();
+        core.close();
+    }
+
     static TestMachine kernel(TestMachine m) {
         return m.sym("_stext", STEXT, 0, 'T')
                 .sym("do_mkdirat", DO_MKDIRAT, 0x80, 'T')
@@ -247,14 +253,19 @@ class KprobeEventsServiceTest {
         TestMachine bare = kernel(new TestMachine(2));
         KprobesService c = new KprobesService(bare, new TestArch(), Generation.G2005, true);
         KprobeEventsService ev = new KprobeEventsService(c, bare, 16);
-        ev.add("p:p1 sys_rmdir comm=$comm");
-        ev.enable("p1");
-        bare.setRetired(1, 42_000_000_000L);
-        c.getKprobe(RMDIR).runPreHandlers(bare.regs(1)); // on vCPU 1, IF clear
-        List<String> t = ev.trace();
-        assertEquals("# entries-in-buffer/entries-written: 1/1   #P:2", t.get(2));
-        assertEquals("          <idle>-0       [001] d....    42.000000: p1: (sys_rmdir+0x0/0x600) comm=\"swapper\"",
-                t.get(t.size() - 1));
+        try {
+            ev.add("p:p1 sys_rmdir comm=$comm");
+            ev.enable("p1");
+            bare.setRetired(1, 42_000_000_000L);
+            c.getKprobe(RMDIR).runPreHandlers(bare.regs(1)); // on vCPU 1, IF clear
+            List<String> t = ev.trace();
+            assertEquals("# entries-in-buffer/entries-written: 1/1   #P:2", t.get(2));
+            assertEquals("          <idle>-0       [001] d....    42.000000: p1: (sys_rmdir+0x0/0x600) comm=\"swapper\"",
+                    t.get(t.size() - 1));
+        } finally {
+            ev.close();
+            c.close();
+        }
     }
 
     @Test
