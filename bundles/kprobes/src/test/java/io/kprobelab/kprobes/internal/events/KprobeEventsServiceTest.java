@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -313,16 +314,22 @@ class KprobeEventsServiceTest {
         assertEquals("# entries-in-buffer/entries-written: 0/0   #P:1", events.trace().get(2));
         assertEquals(List.of(), events.readTracePipe(10, TimeUnit.MILLISECONDS));
 
-        CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<List<String>> reader = new CompletableFuture<>();
+        new Thread(() -> {
             try {
-                return events.readTracePipe(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                reader.complete(events.readTracePipe(60, TimeUnit.SECONDS));
+            } catch (Throwable t) {
+                reader.completeExceptionally(t);
             }
-        });
-        Thread.sleep(50);
+        }, "trace_pipe reader").start();
+        // Hit only once the reader is blocked in trace_pipe: waking it is what this checks.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.buffer().pipeWaiters() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the reader never blocked in trace_pipe");
+            Thread.sleep(1);
+        }
         hit(MKDIR);
-        assertEquals(1, reader.get(5, TimeUnit.SECONDS).size());
+        assertEquals(1, reader.get(60, TimeUnit.SECONDS).size());
     }
 
     @Test
