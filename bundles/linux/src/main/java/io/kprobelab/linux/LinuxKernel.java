@@ -48,6 +48,14 @@ public interface LinuxKernel {
     /** Where {@link #symbols()} came from. */
     SymbolSource symbolSource();
 
+    /**
+     * The kernel's BTF: the ELF's {@code .BTF} section, or else the bytes between the symbols
+     * {@code __start_BTF} and {@code __stop_BTF} of its image. Parsed on first use.
+     *
+     * @throws LinuxImageException if it has none or it is malformed
+     */
+    Btf btf() throws LinuxImageException;
+
     /** Reads {@code kernel} (vmlinux or bzImage), looking for a System.map beside it when it has no {@code .symtab}. */
     static LinuxKernel open(Path kernel) throws LinuxImageException {
         return io.kprobelab.linux.internal.image.KernelReader.open(kernel, null);

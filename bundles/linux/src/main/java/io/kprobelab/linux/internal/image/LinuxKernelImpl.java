@@ -1,5 +1,7 @@
 package io.kprobelab.linux.internal.image;
 
+import io.kprobelab.linux.Btf;
+import io.kprobelab.linux.LinuxImageException;
 import io.kprobelab.linux.LinuxKernel;
 import io.kprobelab.linux.LoadSegment;
 import io.kprobelab.linux.SetupHeader;
@@ -20,6 +22,7 @@ public final class LinuxKernelImpl implements LinuxKernel {
     private final BzImage bzImage;
     private final List<Symbol> symbols;
     private final SymbolSource source;
+    private Btf btf;
 
     LinuxKernelImpl(String name, KernelElf elf, BzImage bzImage, List<Symbol> symbols, SymbolSource source) {
         this.name = name;
@@ -64,6 +67,14 @@ public final class LinuxKernelImpl implements LinuxKernel {
 
     @Override
     public SymbolSource symbolSource() { return source; }
+
+    @Override
+    public synchronized Btf btf() throws LinuxImageException {
+        if (btf == null) {
+            btf = Btf.parse(name + " BTF", KernelBtf.bytes(name, elf, symbols));
+        }
+        return btf;
+    }
 
     /** The vmlinux ELF's bytes (the decompressed payload of a bzImage). */
     public byte[] elfBytes() {
