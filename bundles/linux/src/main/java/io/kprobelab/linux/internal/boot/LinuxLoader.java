@@ -97,8 +97,10 @@ public final class LinuxLoader {
         if (textMap != 0) {
             pt.map(textMap, 0, align2M(kernelEnd));
         }
+        // No host call stack yet (issue 10 settles where host memory is mapped); the local APIC in
+        // xAPIC mode, as PC firmware leaves it for a kernel that may lack x2APIC support.
         machine.bootKernel(k.elf(), new KernelEntry(k.entryPhysical(), STACK_TOP, ZERO_PAGE, pt.pml4(), GDT,
-                BootGdt.limit(), 0));
+                BootGdt.limit(), 0, false));
         return new BootLayout(kernelStart, kernelEnd, k.entryPhysical(), ZERO_PAGE, CMDLINE, GDT, pt.pml4(), STACK_TOP,
                 initrdStart, initrd.length, ram, new ArrayList<>(e820));
     }
