@@ -124,6 +124,35 @@ class LinuxLoaderTest {
     }
 
     @Test
+    void aBzImagesSetupHeaderIsCopiedAndOnlyTheLoadersFieldsChange() throws Exception {
+        byte[] image = TestKernels.teamBytes("bzImage");
+        LinuxKernel bz = LinuxKernel.open(TestKernels.team("bzImage"));
+        Machine m = Machines.create(1, 256);
+        BootLayout l = LinuxBoot.boot(m, bz, BootOptions.of("console=ttyS0", initrd));
+        ByteBuffer zp = page(m.physicalMemory(), l.zeroPage());
+        int end = 0x202 + (image[0x201] & 0xff);
+        // Written by the loader (boot.rst's "write"/"modify" fields): vid_mode, type_of_loader,
+        // loadflags, ramdisk_image/size, heap_end_ptr, cmd_line_ptr, hardware_subarch, setup_data.
+        java.util.Set<Integer> written = new java.util.HashSet<>();
+        for (int[] f : new int[][] {{0x1fa, 2}, {0x210, 2}, {0x218, 8}, {0x224, 8}, {0x23c, 4}, {0x250, 8}}) {
+            for (int i = 0; i < f[1]; i++) {
+                written.add(f[0] + i);
+            }
+        }
+        for (int o = 0x1f1; o < end; o++) {
+            if (!written.contains(o)) {
+                assertEquals(image[o], zp.get(o), String.format("setup header byte 0x%x", o));
+            }
+        }
+        assertEquals(0xff, zp.get(0x210) & 0xff);
+        assertEquals(1, zp.get(0x211) & 1, "LOADED_HIGH");
+        assertEquals(image[0x236], zp.get(0x236), "xloadflags from the image");
+        assertArrayEquals(Arrays.copyOf(bytes(m.physicalMemory(), bz.entryPhysical(), 64), 64),
+                Arrays.copyOfRange(bz.elf().fileBytes(), (int) bz.loadSegments().get(0).fileOffset(),
+                        (int) bz.loadSegments().get(0).fileOffset() + 64), "the payload's kernel at p_paddr");
+    }
+
+    @Test
     void refusesWhatDoesNotFit() {
         Machine small = Machines.create(1, 32);
         byte[] big = new byte[24 << 20];
