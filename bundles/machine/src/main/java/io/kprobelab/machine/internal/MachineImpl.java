@@ -152,6 +152,8 @@ public final class MachineImpl implements Machine {
 
     private void doLoad(ElfImage img) {
         phys.reset();
+        areaStart = areaEnd = 0;
+        areaMapped = false;
         long pml4 = phys.allocFrame();
         for (VcpuImpl v : vcpus) {
             Cpu c = v.cpu;
@@ -283,6 +285,8 @@ public final class MachineImpl implements Machine {
         stackTop = 0;
         kernelBooted = true;
         callStack = e.callStack();
+        areaStart = areaEnd = 0;
+        areaMapped = false;
         // The last page of kprobe_insn_slots is kept for the call sentinel: a HLT at its start.
         long slotsEnd = symbols.lookup("kprobe_insn_slots_end").map(io.kprobelab.machine.Symbol::address).orElse(0L);
         sentinel = 0;
@@ -407,6 +411,64 @@ public final class MachineImpl implements Machine {
     /** A kernel was booted ({@link #bootKernel}): its own page tables, not the bare-mode ones. */
     private volatile boolean kernelBooted;
 
+    /** The kernel text area of {@link #setKernelTextArea}, or 0/0; mapped from its first use. */
+    private long areaStart, areaEnd;
+    private boolean areaMapped;
+    /** Pages at the end of the area for {@link #call}'s stack (mapped writable, never executable). */
+    static final int AREA_STACK_PAGES = 8;
+
+    @Override
+    public void setKernelTextArea(long start, long end) {
+        if ((start & 0xfff) != 0 || (end & 0xfff) != 0 || Long.compareUnsigned(end - start, (AREA_STACK_PAGES + 2) * 4096L) < 0
+                || !Mmu.canonical(start) || !Mmu.canonical(end - 1) || start >= 0) {
+            throw new IllegalArgumentException(String.format("not a kernel text area: 0x%x-0x%x", start, end));
+        }
+        stopMachine(() -> {
+            areaStart = start;
+            areaEnd = end;
+            areaMapped = false;
+            textCursor = 0;
+        });
+    }
+
+    /**
+     * First use of the area on the running kernel: the call sentinel (a HLT) on its first page,
+     * the call stack on its last pages; text is allocated between them.
+     */
+    private void mapArea() {
+        if (areaMapped) {
+            return;
+        }
+        long f = mapPage(areaStart, false, true, false);
+        phys.mem[(int) f] = (byte) 0xf4;
+        sentinel = areaStart;
+        long stackBottom = areaEnd - AREA_STACK_PAGES * 4096L;
+        for (long p = stackBottom; p != areaEnd; p += 4096) {
+            mapPage(p, true, false, false);
+        }
+        callStack = areaEnd - 16;
+        textCursor = areaStart + 4096;
+        areaMapped = true;
+    }
+
+    /** {@code module_alloc} in the area of {@link #setKernelTextArea}. */
+    private long allocateInArea(long near, int pages) {
+        mapArea();
+        long va = textCursor;
+        long last = va + (long) pages * 4096;
+        if (Long.compareUnsigned(last, areaEnd - AREA_STACK_PAGES * 4096L) > 0) {
+            throw new IllegalStateException("the kernel text area is full (" + ((areaEnd - areaStart) >> 12) + " pages)");
+        }
+        if (Math.abs(last - near) >= (1L << 31) || Math.abs(va - near) >= (1L << 31)) {
+            throw new IllegalStateException("the kernel text area is not within 2 GB of 0x" + Long.toHexString(near));
+        }
+        for (long p = va; p != last; p += 4096) {
+            mapPage(p, false, true, false);
+        }
+        textCursor = last;
+        return va;
+    }
+
     /**
      * {@code module_alloc} on a booted kernel: pages of its {@code kprobe_insn_slots} ..
      * {@code kprobe_insn_slots_end} area (BOOT.md section 2), which the kernel maps read-only and
@@ -443,7 +505,7 @@ public final class MachineImpl implements Machine {
         long[] out = new long[1];
         stopMachine(() -> {
             if (kernelBooted) {
-                out[0] = allocateInsnSlots(near, pages);
+                out[0] = areaEnd != 0 ? allocateInArea(near, pages) : allocateInsnSlots(near, pages);
                 return;
             }
             if (textCursor == 0) {
@@ -590,6 +652,9 @@ public final class MachineImpl implements Machine {
      */
     private CallResult doKernelCall(VcpuImpl v, long address, long[] args) {
         Cpu c = v.cpu;
+        if (areaEnd != 0) {
+            stopMachine(this::mapArea);
+        }
         if (callStack == 0 || sentinel == 0) {
             throw new IllegalStateException("calls need a call stack and a kprobe_insn_slots area from the kernel loader");
         }

@@ -28,6 +28,9 @@ public final class LinuxLoader {
      * this; it is also LOAD_PHYSICAL_ADDR of a default x86-64 kernel.
      */
     static final long HOST_RESERVED_END = 0x1000000;
+    /** Size of the area for host text below {@code __START_KERNEL_map} (BOOT.md). */
+    static final long HOST_TEXT_SIZE = 16L << 20;
+
     /** The identity map covers at least this much, as the boot protocol's loaders do. */
     static final long IDENTITY_MIN = 4L << 30;
 
@@ -101,6 +104,12 @@ public final class LinuxLoader {
         // xAPIC mode, as PC firmware leaves it for a kernel that may lack x2APIC support.
         machine.bootKernel(k.elf(), new KernelEntry(k.entryPhysical(), STACK_TOP, ZERO_PAGE, pt.pml4(), GDT,
                 BootGdt.limit(), 0, false));
+        if (textMap != 0) {
+            // Host text (kprobes' slots and trampolines, Machine.call's sentinel and stack): the top
+            // of the "unused hole" below __START_KERNEL_map (Documentation/x86/x86_64/mm.rst), within
+            // 2 GB of the kernel's text, under the top-level entry that every address space shares.
+            machine.setKernelTextArea(textMap - HOST_TEXT_SIZE, textMap);
+        }
         return new BootLayout(kernelStart, kernelEnd, k.entryPhysical(), ZERO_PAGE, CMDLINE, GDT, pt.pml4(), STACK_TOP,
                 initrdStart, initrd.length, ram, new ArrayList<>(e820));
     }

@@ -48,8 +48,21 @@ public final class SerialShell {
     public SerialShell(Machine machine, IntConsumer raw) {
         this.machine = machine;
         this.raw = raw;
-        this.sink = raw;
+        this.sink = this::bootOutput;
         machine.console().setListener(b -> sink.accept(b));
+    }
+
+    /** The boot's console, passed on line by line: the last, unfinished line is the shell's prompt. */
+    private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+    private void bootOutput(int b) {
+        partial.write(b);
+        if (b == '\n') {
+            for (byte x : partial.toByteArray()) {
+                raw.accept(x & 0xff);
+            }
+            partial.reset();
+        }
     }
 
     /** Stops listening to the console. */
@@ -87,10 +100,13 @@ public final class SerialShell {
                 throw new IllegalStateException("no shell answers on the console after " + maxInstructions
                         + " instructions\n" + tail());
             }
+            IntConsumer boot = sink;
             Result r = type(":", i -> { }, Math.min(PROBE_WAIT, maxInstructions - used), () -> false, false);
             if (r != null) {
+                partial.reset(); // the prompt (and any terminal query after it) is the shell's
                 return;
             }
+            sink = boot;
         }
     }
 
