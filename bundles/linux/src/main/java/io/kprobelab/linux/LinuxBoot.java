@@ -31,13 +31,13 @@ public final class LinuxBoot {
      * {@code nokaslr} (a distribution kernel randomises otherwise; the loader already places it at
      * its link address); {@code mitigations=off} (no PTI double page tables, no speculation MSRs the
      * CPU does not have); {@code tsc=reliable} (virtual time is exact, no clocksource watchdog);
-     * {@code idle=halt}; no ACPI or PCI probing (the machine has neither); one UART; a triple fault
-     * to reboot and an immediate one on panic, so the run ends; busybox's {@code /init} from the
-     * initramfs.
+     * {@code idle=halt}; one UART; a triple fault to reboot and an immediate one on panic, so the run
+     * ends; busybox's {@code /init} from the initramfs. Not {@code acpi=off}: a kernel built without
+     * the MP-table parser (distribution kernels) then turns its local APIC off; without ACPI tables
+     * it finds no RSDP and uses the APIC in virtual-wire mode, as on this machine it should.
      */
     public static final String DEFAULT_CMDLINE = "console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr "
-            + "mitigations=off tsc=reliable idle=halt acpi=off pci=off 8250.nr_uarts=1 reboot=t panic=-1 "
-            + "rdinit=/init";
+            + "mitigations=off tsc=reliable idle=halt 8250.nr_uarts=1 reboot=t panic=-1 rdinit=/init";
 
     private LinuxBoot() {
     }

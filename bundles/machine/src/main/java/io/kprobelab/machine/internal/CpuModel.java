@@ -71,6 +71,9 @@ final class CpuModel {
                     default: // no more caches
                 }
                 break;
+            case 6: // thermal and power: the APIC timer always runs (ARAT), whatever the idle state
+                a = 1 << 2;
+                break;
             case 7:
                 if (subleaf == 0) {
                     b = L7_EBX;

@@ -36,8 +36,18 @@ final class IoPorts {
         com1.connect(pic);
     }
 
+    /** Ports of the byte-wide ISA devices, where a wider access is split into byte cycles. */
+    private boolean byteDevice(int port) {
+        return (port >= Serial16550.BASE && port < Serial16550.BASE + 8) || pic.claims(port)
+                || (port >= Pit8254.PORT_BASE && port <= Pit8254.PORT_CONTROL) || port == PORT_B
+                || port == CmosRtc.INDEX || port == CmosRtc.DATA;
+    }
+
     synchronized long in(int port, int size) {
         if (size != 1) {
+            if (!byteDevice(port)) {
+                return Cpu.mask(size); // nothing answers (no PCI host bridge at 0xcf8/0xcfc)
+            }
             // Wider accesses to byte devices read consecutive ports (ISA bus cycle splitting).
             long v = 0;
             for (int i = size - 1; i >= 0; i--) {
@@ -75,6 +85,9 @@ final class IoPorts {
             return false;
         }
         if (size != 1) {
+            if (!byteDevice(port)) {
+                return false; // e.g. a 32-bit write to PCI's CONFIG_ADDRESS at 0xcf8 is not 0xcf9's reset
+            }
             boolean stop = false;
             for (int i = 0; i < size; i++) {
                 stop |= out(port + i, 1, value >>> (8 * i));

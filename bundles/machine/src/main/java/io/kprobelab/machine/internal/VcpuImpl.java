@@ -462,6 +462,9 @@ final class VcpuImpl implements Vcpu {
     private boolean deliverThroughIdt(Trap t, boolean software, boolean external) {
         Cpu c = cpu;
         int v = t.vector();
+        if (v < 32) {
+            remember(t);
+        }
         try {
             Idt.deliver(c, v, Math.max(t.errorCode(), 0), !software && !external && Idt.hasErrorCode(v), software);
             return true;
@@ -473,6 +476,11 @@ final class VcpuImpl implements Vcpu {
                     // booted kernel that is its reboot (Linux's reboot=t), which ends the run.
                     c.io.resetRequested = true;
                     c.io.poweredOff = true;
+                    Trap tf = new Trap(Trap.DF, 0, c.rip, "triple fault");
+                    System.getLogger(VcpuImpl.class.getName()).log(System.Logger.Level.WARNING,
+                            "the guest reset the machine: " + OopsReport.build(this, "triple fault: "
+                                    + Trap.name(second) + " while delivering #DF at " + fmt(c.rip) + "; traps before: "
+                                    + recentTraps(), tf));
                     return true;
                 }
                 Trap tf = new Trap(Trap.DF, 0, c.rip, "triple fault");
@@ -491,6 +499,29 @@ final class VcpuImpl implements Vcpu {
             return deliverThroughIdt(new Trap(nv, ne, nv == Trap.PF ? c.evAddr : c.rip, "fault during delivery"),
                     false, false);
         }
+    }
+
+    /** The last traps delivered through the IDT (vector, address), newest last, for triple-fault reports. */
+    private final long[] recent = new long[16];
+    private int recentNext;
+
+    private void remember(Trap t) {
+        recent[recentNext] = t.vector();
+        recent[recentNext + 1] = cpu.rip;
+        recentNext = (recentNext + 2) % recent.length;
+    }
+
+    private String recentTraps() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < recent.length; i += 2) {
+            int k = (recentNext + i) % recent.length;
+            if (recent[k] == 0 && recent[k + 1] == 0) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(Trap.name((int) recent[k])).append(" at ")
+                    .append(fmt(recent[k + 1]));
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     /** #DE, #TS, #NP, #SS, #GP (SDM Vol. 3 Table 6-4). */
