@@ -181,7 +181,7 @@ public final class BtfReader implements Btf {
         for (String part : path.split("\\.", -1)) {
             int container = resolve(type);
             if (kind(container) != BtfKind.STRUCT && kind(container) != BtfKind.UNION) {
-                throw new IllegalArgumentException(source + ": " + walked + " is a " + kind(container) + ", not a "
+                throw new IllegalArgumentException(source + ": " + walked + " is " + kind(container) + ", not a "
                         + "struct or union, so it has no member " + part);
             }
             m = find(container, part, bits);

@@ -104,7 +104,7 @@ class BtfReaderTest {
         assertEquals(new BtfMember("arr", 160, 0, 12, 4), btf.member("s", "arr"));
         assertEquals(List.of(new io.kprobelab.linux.BtfVar("v", 16, 4, 2)), btf.datasec(".data..percpu"));
         String m = assertThrows(IllegalArgumentException.class, () -> btf.member("s", "x.y")).getMessage();
-        assertEquals("t: s.x is a INT, not a struct or union, so it has no member y", m);
+        assertEquals("t: s.x is INT, not a struct or union, so it has no member y", m);
         m = assertThrows(IllegalArgumentException.class, () -> btf.member("s", "nope")).getMessage();
         assertEquals("t: s (struct s) has no member nope", m);
     }
