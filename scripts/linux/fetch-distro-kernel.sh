@@ -38,6 +38,11 @@ if [[ -z $pkg ]]; then
   exit 1
 fi
 
+# One fetch at a time per cache (several checkouts' tests may run at once).
+mkdir -p "$cache"
+exec 9>"$cache/.fetch.lock"
+flock 9
+
 dir=$cache/$pkg
 vmlinuz=$(ls "$dir"/boot/vmlinuz-* 2>/dev/null | head -1 || true)
 if [[ -z $vmlinuz ]]; then
