@@ -95,7 +95,8 @@ public final class Main {
                     noGuest.set(awaitComponent(ctx, GUEST_COMPONENT, "the guest kernel", MACHINE_WAIT_NANOS));
                 }
                 if (cl.linux() != null && group.stream().anyMatch(b -> LINUX_BUNDLE.equals(b.getSymbolicName()))) {
-                    noGuest.set(awaitComponent(ctx, LINUX_COMPONENT, "the Linux guest", LINUX_WAIT_NANOS));
+                    Optional<String> failed = awaitComponent(ctx, LINUX_COMPONENT, "the Linux guest", MACHINE_WAIT_NANOS);
+                    noGuest.set(failed.isPresent() ? failed : awaitLinuxGuest(ctx));
                 }
             });
         } catch (Boot.BootFailure e) {
@@ -220,6 +221,26 @@ public final class Main {
             Thread.sleep(5);
         }
         return Optional.of(what + " did not start within " + Duration.ofNanos(waitNanos).toSeconds() + " s");
+    }
+
+    /**
+     * Waits for the Linux guest's boot (its component registers the Guest service when the
+     * kernel's shell answers, or goes away when the boot failed); empty when the guest is up.
+     */
+    static Optional<String> awaitLinuxGuest(BundleContext ctx) throws InterruptedException {
+        long deadline = System.nanoTime() + LINUX_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (ctx.getServiceReference("io.kprobelab.guest.Guest") != null) {
+                return Optional.empty();
+            }
+            boolean active = Components.of(ctx, LINUX_COMPONENT).stream().anyMatch(c -> c.state() == Components.ACTIVE);
+            if (!active) {
+                return Optional.of("the Linux kernel did not boot (its error is above)");
+            }
+            Thread.sleep(20);
+        }
+        return Optional.of("the Linux guest did not reach its shell within "
+                + Duration.ofNanos(LINUX_WAIT_NANOS).toSeconds() + " s");
     }
 
     /** One line per component that failed to activate (SCR's own log is quiet, see Boot). */

@@ -98,18 +98,6 @@ public interface Machine {
         throw new UnsupportedOperationException("hostFunction is not available on this machine");
     }
 
-    /**
-     * Declares {@code [start, end)} (page-aligned kernel virtual addresses) an area the booted
-     * kernel never maps or uses, under a top-level page-table entry every address space shares:
-     * from then on {@link #allocateKernelText} (and {@link #call}'s sentinel and stack) take
-     * host-reserved frames and map them there by writing the kernel's own page tables, once the
-     * kernel runs on them (the first use after boot). How a loader finds such an area for its
-     * kernel is its business (bundles/linux/BOOT.md says how for Linux).
-     */
-    default void setKernelTextArea(long start, long end) {
-        throw new UnsupportedOperationException("setKernelTextArea is not available on this machine");
-    }
-
     /** Guest physical memory, for boot loaders and host-side devices. */
     default PhysicalMemory physicalMemory() {
         throw new UnsupportedOperationException("physicalMemory is not available on this machine");

@@ -152,8 +152,7 @@ public final class MachineImpl implements Machine {
 
     private void doLoad(ElfImage img) {
         phys.reset();
-        areaStart = areaEnd = 0;
-        areaMapped = false;
+        phys.hostText = null;
         long pml4 = phys.allocFrame();
         for (VcpuImpl v : vcpus) {
             Cpu c = v.cpu;
@@ -285,8 +284,6 @@ public final class MachineImpl implements Machine {
         stackTop = 0;
         kernelBooted = true;
         callStack = e.callStack();
-        areaStart = areaEnd = 0;
-        areaMapped = false;
         // The last page of kprobe_insn_slots is kept for the call sentinel: a HLT at its start.
         long slotsEnd = symbols.lookup("kprobe_insn_slots_end").map(io.kprobelab.machine.Symbol::address).orElse(0L);
         sentinel = 0;
@@ -297,6 +294,22 @@ public final class MachineImpl implements Machine {
             } catch (io.kprobelab.machine.MemoryFault ex) {
                 sentinel = 0; // not mapped by the loader: no calls
             }
+        }
+        phys.hostText = null;
+        if (e.hostTextEnd() != 0) {
+            // The host text area: the call sentinel (a HLT) on its first page, the call stack on
+            // its last pages unless the loader gave one, text allocated between them.
+            phys.hostText = new HostTextArea(e.hostTextStart(), e.hostTextEnd());
+            long f = mapHostPage(e.hostTextStart(), HostTextArea.EXEC);
+            phys.mem[(int) f] = (byte) 0xf4;
+            sentinel = e.hostTextStart();
+            if (callStack == 0) {
+                for (long p = e.hostTextEnd() - AREA_STACK_PAGES * 4096L; p != e.hostTextEnd(); p += 4096) {
+                    mapHostPage(p, HostTextArea.WRITE);
+                }
+                callStack = e.hostTextEnd() - 16;
+            }
+            textCursor = e.hostTextStart() + 4096;
         }
     }
 
@@ -411,59 +424,32 @@ public final class MachineImpl implements Machine {
     /** A kernel was booted ({@link #bootKernel}): its own page tables, not the bare-mode ones. */
     private volatile boolean kernelBooted;
 
-    /** The kernel text area of {@link #setKernelTextArea}, or 0/0; mapped from its first use. */
-    private long areaStart, areaEnd;
-    private boolean areaMapped;
-    /** Pages at the end of the area for {@link #call}'s stack (mapped writable, never executable). */
+    /** Pages at the end of the host text area for {@link #call}'s stack (writable, never executable). */
     static final int AREA_STACK_PAGES = 8;
 
-    @Override
-    public void setKernelTextArea(long start, long end) {
-        if ((start & 0xfff) != 0 || (end & 0xfff) != 0 || Long.compareUnsigned(end - start, (AREA_STACK_PAGES + 2) * 4096L) < 0
-                || !Mmu.canonical(start) || !Mmu.canonical(end - 1) || start >= 0) {
-            throw new IllegalArgumentException(String.format("not a kernel text area: 0x%x-0x%x", start, end));
+    /** Maps a fresh host frame at {@code va} in the host text area. */
+    private long mapHostPage(long va, long rights) {
+        long f = phys.allocFrame();
+        phys.hostText.map(va, f, rights);
+        for (VcpuImpl v : vcpus) {
+            v.cpu.flushTlbPage(va);
         }
-        stopMachine(() -> {
-            areaStart = start;
-            areaEnd = end;
-            areaMapped = false;
-            textCursor = 0;
-        });
+        return f;
     }
 
-    /**
-     * First use of the area on the running kernel: the call sentinel (a HLT) on its first page,
-     * the call stack on its last pages; text is allocated between them.
-     */
-    private void mapArea() {
-        if (areaMapped) {
-            return;
-        }
-        long f = mapPage(areaStart, false, true, false);
-        phys.mem[(int) f] = (byte) 0xf4;
-        sentinel = areaStart;
-        long stackBottom = areaEnd - AREA_STACK_PAGES * 4096L;
-        for (long p = stackBottom; p != areaEnd; p += 4096) {
-            mapPage(p, true, false, false);
-        }
-        callStack = areaEnd - 16;
-        textCursor = areaStart + 4096;
-        areaMapped = true;
-    }
-
-    /** {@code module_alloc} in the area of {@link #setKernelTextArea}. */
+    /** {@code module_alloc} in the host text area: fresh host frames, read-only and executable. */
     private long allocateInArea(long near, int pages) {
-        mapArea();
+        HostTextArea area = phys.hostText;
         long va = textCursor;
         long last = va + (long) pages * 4096;
-        if (Long.compareUnsigned(last, areaEnd - AREA_STACK_PAGES * 4096L) > 0) {
-            throw new IllegalStateException("the kernel text area is full (" + ((areaEnd - areaStart) >> 12) + " pages)");
+        if (Long.compareUnsigned(last, area.end - AREA_STACK_PAGES * 4096L) > 0) {
+            throw new IllegalStateException("the host text area is full (" + ((area.end - area.start) >> 12) + " pages)");
         }
         if (Math.abs(last - near) >= (1L << 31) || Math.abs(va - near) >= (1L << 31)) {
-            throw new IllegalStateException("the kernel text area is not within 2 GB of 0x" + Long.toHexString(near));
+            throw new IllegalStateException("the host text area is not within 2 GB of 0x" + Long.toHexString(near));
         }
         for (long p = va; p != last; p += 4096) {
-            mapPage(p, false, true, false);
+            mapHostPage(p, HostTextArea.EXEC);
         }
         textCursor = last;
         return va;
@@ -505,7 +491,7 @@ public final class MachineImpl implements Machine {
         long[] out = new long[1];
         stopMachine(() -> {
             if (kernelBooted) {
-                out[0] = areaEnd != 0 ? allocateInArea(near, pages) : allocateInsnSlots(near, pages);
+                out[0] = phys.hostText != null ? allocateInArea(near, pages) : allocateInsnSlots(near, pages);
                 return;
             }
             if (textCursor == 0) {
@@ -652,9 +638,6 @@ public final class MachineImpl implements Machine {
      */
     private CallResult doKernelCall(VcpuImpl v, long address, long[] args) {
         Cpu c = v.cpu;
-        if (areaEnd != 0) {
-            stopMachine(this::mapArea);
-        }
         if (callStack == 0 || sentinel == 0) {
             throw new IllegalStateException("calls need a call stack and a kprobe_insn_slots area from the kernel loader");
         }

@@ -35,6 +35,9 @@ final class Mmu {
         }
         long r = walk(c.mem, c.cr3, va, acc, user, (c.cr0 & 0x10000) != 0, (c.efer & 0x800) != 0, true, true);
         if (r < 0) {
+            r = overlay(c, va, acc, user, r);
+        }
+        if (r < 0) {
             c.cr2 = va;
             throw c.fault(14, (int) -r - 1, va);
         }
@@ -47,6 +50,9 @@ final class Mmu {
             throw c.gp(0);
         }
         long r = walk(c.mem, c.cr3, va, acc, false, (c.cr0 & 0x10000) != 0, (c.efer & 0x800) != 0, true);
+        if (r < 0) {
+            r = overlay(c, va, acc, false, r);
+        }
         if (r < 0) {
             c.cr2 = va;
             throw c.fault(14, (int) -r - 1, va);
@@ -61,9 +67,24 @@ final class Mmu {
         }
         long r = walk(c.mem, c.cr3, va, acc, false, true, (c.efer & 0x800) != 0, false);
         if (r < 0) {
+            r = overlay(c, va, acc, false, r);
+        }
+        if (r < 0) {
             throw new MemoryFault(va, (int) -r - 1);
         }
         return r;
+    }
+
+    /**
+     * Where the guest's tables map nothing ({@code fault} without its present bit), the machine's
+     * {@link HostTextArea} may: its translation, else {@code fault} unchanged.
+     */
+    private static long overlay(Cpu c, long va, int acc, boolean user, long fault) {
+        HostTextArea area = c.phys.hostText;
+        if (area == null || !area.contains(va) || ((-fault - 1) & 1) != 0) {
+            return fault;
+        }
+        return area.translate(va, acc, user, (c.efer & 0x800) != 0);
     }
 
     /** Returns the physical address in RAM, or {@code -(errorCode + 1)} for a page fault. */

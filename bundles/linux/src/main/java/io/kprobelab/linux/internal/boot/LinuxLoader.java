@@ -100,16 +100,13 @@ public final class LinuxLoader {
         if (textMap != 0) {
             pt.map(textMap, 0, align2M(kernelEnd));
         }
-        // No host call stack yet (issue 10 settles where host memory is mapped); the local APIC in
-        // xAPIC mode, as PC firmware leaves it for a kernel that may lack x2APIC support.
+        // Host text (kprobes' slots and trampolines, Machine.call's sentinel and stack): the top of
+        // the "unused hole" below __START_KERNEL_map (Documentation/x86/x86_64/mm.rst), within 2 GB
+        // of the kernel's text; the machine maps it itself (BOOT.md). The local APIC in xAPIC mode,
+        // as PC firmware leaves it for a kernel that may lack x2APIC support.
+        long hostText = textMap != 0 ? textMap - HOST_TEXT_SIZE : 0;
         machine.bootKernel(k.elf(), new KernelEntry(k.entryPhysical(), STACK_TOP, ZERO_PAGE, pt.pml4(), GDT,
-                BootGdt.limit(), 0, false));
-        if (textMap != 0) {
-            // Host text (kprobes' slots and trampolines, Machine.call's sentinel and stack): the top
-            // of the "unused hole" below __START_KERNEL_map (Documentation/x86/x86_64/mm.rst), within
-            // 2 GB of the kernel's text, under the top-level entry that every address space shares.
-            machine.setKernelTextArea(textMap - HOST_TEXT_SIZE, textMap);
-        }
+                BootGdt.limit(), 0, false, hostText, textMap));
         return new BootLayout(kernelStart, kernelEnd, k.entryPhysical(), ZERO_PAGE, CMDLINE, GDT, pt.pml4(), STACK_TOP,
                 initrdStart, initrd.length, ram, new ArrayList<>(e820));
     }

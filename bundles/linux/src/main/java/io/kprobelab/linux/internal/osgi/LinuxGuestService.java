@@ -21,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -37,8 +39,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * ({@link LinuxKernelView}). Disabled until {@link LinuxGuestEnabler} enables it (the launcher's
  * {@code --kernel}/{@code --linux}). The console goes to standard output while the kernel boots;
  * afterwards only the output of commands is shown, through {@link #run}.
+ *
+ * <p>Booting takes seconds, so activation only starts it, on a thread of its own: the Guest
+ * service is registered once the kernel's shell answers (a boot that fails is logged and
+ * registers nothing), and deactivation stops a boot still running. Nothing waits on a component
+ * lock meanwhile.
  */
-@Component(service = Guest.class, enabled = false, immediate = true, configurationPid = LinuxGuestService.PID,
+@Component(service = {}, enabled = false, immediate = true, configurationPid = LinuxGuestService.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = LinuxGuestService.Config.class)
 public final class LinuxGuestService implements Guest {
@@ -64,16 +71,25 @@ public final class LinuxGuestService implements Guest {
         long run_max_instructions() default 10_000_000_000L;
     }
 
+    private static final System.Logger LOG = System.getLogger(LinuxGuestService.class.getName());
+
     private final Machine machine;
     private final LinuxKernel kernel;
     private final long runMax;
     private final SerialShell shell;
     private final ReentrantLock running = new ReentrantLock();
     private final PrintStream stdout;
+    private final Thread boot;
+    private volatile ServiceRegistration<Guest> registration;
+    private volatile boolean stopped;
 
-    /** Boots the kernel to its shell; a failure fails the activation with the kernel's console. */
+    /**
+     * Reads the kernel and initramfs and places them (a bad file fails the activation at once),
+     * then boots on a thread of its own, registering the Guest service when the shell answers.
+     */
     @Activate
-    public LinuxGuestService(@Reference Machine machine, Config config, BundleContext bundle) {
+    public LinuxGuestService(@Reference Machine machine, Config config, BundleContext bundle,
+            ComponentContext component) {
         this.machine = machine;
         this.runMax = config.run_max_instructions();
         this.stdout = System.out;
@@ -85,7 +101,7 @@ public final class LinuxGuestService implements Guest {
             this.kernel = LinuxKernel.open(Path.of(kernelPath), mapPath == null || mapPath.isBlank() ? null : Path.of(mapPath));
             byte[] initrd = initrdPath == null || initrdPath.isBlank() ? null : Files.readAllBytes(Path.of(initrdPath));
             LinuxBoot.boot(machine, kernel, BootOptions.of(append == null || append.isBlank() ? null : append, initrd));
-        } catch (LinuxImageException | IOException e) {
+        } catch (LinuxImageException | IOException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot boot " + kernelPath + ": " + e.getMessage(), e);
         }
         IntConsumer toStdout = b -> {
@@ -95,18 +111,41 @@ public final class LinuxGuestService implements Guest {
             }
         };
         this.shell = new SerialShell(machine, toStdout);
-        try {
-            shell.awaitShell(config.boot_max_instructions());
-        } catch (RuntimeException e) {
-            shell.close();
-            throw new IllegalStateException("cannot boot " + kernelPath + ": " + e.getMessage(), e);
-        } finally {
-            stdout.flush();
-        }
+        long bootMax = config.boot_max_instructions();
+        this.boot = new Thread(() -> {
+            try {
+                shell.awaitShell(bootMax, () -> stopped);
+                stdout.flush();
+                if (!stopped) {
+                    registration = bundle.registerService(Guest.class, this, null);
+                }
+            } catch (RuntimeException e) {
+                stdout.flush();
+                if (!stopped) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot boot " + kernelPath + ": " + e.getMessage());
+                    // no guest: the component goes (the launcher sees it and stops waiting)
+                    component.disableComponent(LinuxGuestService.class.getName());
+                }
+            }
+        }, "kprobelab-linux-boot");
+        boot.setDaemon(true);
+        boot.start();
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
+        stopped = true;
+        if (Thread.currentThread() != boot) {
+            boot.join();
+        }
+        ServiceRegistration<Guest> r = registration;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // the bundle is stopping: already gone
+            }
+        }
         shell.close();
         stdout.flush();
     }

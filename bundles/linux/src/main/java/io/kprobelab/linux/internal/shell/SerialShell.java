@@ -52,15 +52,21 @@ public final class SerialShell {
         machine.console().setListener(b -> sink.accept(b));
     }
 
-    /** The boot's console, passed on line by line: the last, unfinished line is the shell's prompt. */
+    /**
+     * The boot's console, passed on line by line with the terminal's CR LF as LF: the last,
+     * unfinished line is the shell's prompt.
+     */
     private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
 
     private void bootOutput(int b) {
         partial.write(b);
         if (b == '\n') {
-            for (byte x : partial.toByteArray()) {
-                raw.accept(x & 0xff);
+            byte[] line = partial.toByteArray();
+            int n = line.length > 1 && line[line.length - 2] == '\r' ? line.length - 2 : line.length - 1;
+            for (int i = 0; i < n; i++) {
+                raw.accept(line[i] & 0xff);
             }
+            raw.accept('\n');
             partial.reset();
         }
     }
@@ -78,9 +84,17 @@ public final class SerialShell {
      *                               machine stopped (the message says how and quotes the console)
      */
     public void awaitShell(long maxInstructions) {
+        awaitShell(maxInstructions, () -> false);
+    }
+
+    /** {@link #awaitShell(long)} that gives up (IllegalStateException) as soon as {@code stop} turns true. */
+    public void awaitShell(long maxInstructions, BooleanSupplier stop) {
         long start = machine.vcpu(0).retired();
         long lastLength = -1, quietSince = start;
         while (true) {
+            if (stop.getAsBoolean()) {
+                throw new IllegalStateException("boot stopped");
+            }
             RunResult r = slice();
             long len = machine.console().length();
             if (len != lastLength) {
@@ -95,6 +109,9 @@ public final class SerialShell {
             }
         }
         while (true) {
+            if (stop.getAsBoolean()) {
+                throw new IllegalStateException("boot stopped");
+            }
             long used = machine.vcpu(0).retired() - start;
             if (used > maxInstructions) {
                 throw new IllegalStateException("no shell answers on the console after " + maxInstructions

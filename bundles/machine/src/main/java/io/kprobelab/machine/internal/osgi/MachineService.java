@@ -137,7 +137,6 @@ public final class MachineService implements Machine {
 
     @Override public io.kprobelab.machine.PhysicalMemory physicalMemory() { return machine.physicalMemory(); }
 
-    @Override public void setKernelTextArea(long start, long end) { machine.setKernelTextArea(start, end); }
 
     @Override public AutoCloseable onImageLoaded(Runnable listener) { return machine.onImageLoaded(listener); }
 
