@@ -34,4 +34,12 @@ public interface GuestMemory {
         read(address, b, 0, len);
         return b;
     }
+
+    /**
+     * Reads bytes as an instruction fetch sees them: with the machine's hidden text patches laid
+     * over the guest's own bytes ({@link Machine#patchText}); {@link #read} sees the guest's bytes.
+     */
+    default void fetch(long address, byte[] dst, int off, int len) throws MemoryFault {
+        read(address, dst, off, len);
+    }
 }

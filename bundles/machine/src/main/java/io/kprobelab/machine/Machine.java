@@ -98,6 +98,43 @@ public interface Machine {
         throw new UnsupportedOperationException("hostFunction is not available on this machine");
     }
 
+    /**
+     * Lays {@code bytes} over the guest's text at {@code address} for instruction fetches only: the
+     * vCPUs execute them, while the guest's own reads and writes of that memory see and change its
+     * own bytes (a hidden breakpoint, like DRAKVUF's shadow pages or QEMU's gdbstub). A guest
+     * that verifies or rewrites its text (Linux's ftrace, jump labels, text_poke, its own kprobes)
+     * never meets the host's bytes; when it writes under a patch, {@link #onTextWritten} listeners
+     * are told. Callable from any thread: the change is made with every vCPU parked.
+     *
+     * @throws MemoryFault if {@code address} is not mapped in the current address space
+     */
+    default void patchText(long address, byte[] bytes) throws MemoryFault {
+        patchText(address, bytes, bytes.length);
+    }
+
+    /**
+     * {@link #patchText(long, byte[])} that also reports guest writes to the {@code watch} bytes
+     * from {@code address} (at least the patched ones): a breakpoint watches its whole instruction,
+     * so a guest that rewrites any of it is noticed.
+     */
+    default void patchText(long address, byte[] bytes, int watch) throws MemoryFault {
+        throw new UnsupportedOperationException("patchText is not available on this machine");
+    }
+
+    /** Removes the text patches of {@code [address, address+length)}: fetches see the guest's bytes again. */
+    default void unpatchText(long address, int length) throws MemoryFault {
+        throw new UnsupportedOperationException("unpatchText is not available on this machine");
+    }
+
+    /**
+     * Calls {@code listener} whenever the guest writes under a text patch ({@link TextWriteListener}).
+     *
+     * @return closing it removes the listener
+     */
+    default AutoCloseable onTextWritten(TextWriteListener listener) {
+        throw new UnsupportedOperationException("onTextWritten is not available on this machine");
+    }
+
     /** Guest physical memory, for boot loaders and host-side devices. */
     default PhysicalMemory physicalMemory() {
         throw new UnsupportedOperationException("physicalMemory is not available on this machine");

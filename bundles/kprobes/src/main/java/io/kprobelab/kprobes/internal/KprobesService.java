@@ -691,6 +691,25 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         });
     }
 
+    @Override
+    public void disableFromArch(ProbePoint p, String why) {
+        if (!(p instanceof ProbePointImpl site)) {
+            return;
+        }
+        for (KprobeImpl kp : site.children()) {
+            kp.failure = why;
+            kp.disabled = true;
+            LOG.log(Level.ERROR, "kprobes: " + kp + " shut off: " + why);
+        }
+        deferred.execute(() -> {
+            synchronized (lock) {
+                if (table.get(site.addr()) == site) {
+                    syncArm(site);
+                }
+            }
+        });
+    }
+
     /**
      * Every text change needs every vCPU parked (stop-machine), and a vCPU stuck in a handler
      * never parks: while the watchdog sees one, changes are refused at once instead of waiting

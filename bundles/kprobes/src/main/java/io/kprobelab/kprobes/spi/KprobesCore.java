@@ -70,6 +70,13 @@ public interface KprobesCore {
     void countReturnTrap(RetprobeSlot ri, int vector);
 
     /**
+     * The arch can no longer run probe point {@code p} (the guest rewrote the instruction under
+     * it into one that cannot be stepped): every probe there is shut off, marked with
+     * {@code why}, as a probe whose handler failed is. Callable on the vCPU thread.
+     */
+    void disableFromArch(ProbePoint p, String why);
+
+    /**
      * {@code kprobe_flush_task}: recycles every instance of a task that is exiting. In the 2005
      * design the saved return addresses are first written back to their stack slots.
      */

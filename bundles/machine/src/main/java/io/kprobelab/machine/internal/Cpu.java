@@ -470,6 +470,9 @@ final class Cpu {
                 if (phys.code[(int) (pa >>> 12)] != null) {
                     phys.invalidate(pa >>> 12);
                 }
+                if (phys.patches[(int) (pa >>> 12)] != null) {
+                    return (int) pa; // never cached: every write to patched text is seen (guestWroteText)
+                }
                 wTag[i] = vpn;
                 wBase[i] = base;
                 break;
@@ -621,8 +624,16 @@ final class Cpu {
         int pa = translate(va, ACC_WRITE);
         if (pa >= 0) {
             mem[pa] = (byte) v;
+            wroteText(pa, 1);
         } else {
             mmioWrite(mmioPa, 1, v);
+        }
+    }
+
+    /** After a slow-path write: a page with hidden text patches learns of it (PhysMemory.guestWroteText). */
+    private void wroteText(int pa, int size) {
+        if (phys.patches[pa >>> 12] != null && phys.guestWroteText(pa, size)) {
+            runLimit = 0; // report it at the next boundary, before code from the page runs again
         }
     }
 
@@ -681,6 +692,7 @@ final class Cpu {
                 case 4: I32.set(mem, pa, (int) v); break;
                 default: I64.set(mem, pa, v);
             }
+            wroteText(pa, size);
             return;
         }
         int first = 4096 - off;
@@ -693,11 +705,13 @@ final class Cpu {
             if (k < first) {
                 if (pa1 >= 0) {
                     mem[pa1 + k] = b;
+                    wroteText(pa1 + k, 1);
                 } else {
                     mmioWrite(mmio1 + k, 1, b);
                 }
             } else if (pa2 >= 0) {
                 mem[pa2 + k - first] = b;
+                wroteText(pa2 + k - first, 1);
             } else {
                 mmioWrite(mmio2 + k - first, 1, b);
             }

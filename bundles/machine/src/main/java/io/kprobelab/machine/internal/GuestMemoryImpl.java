@@ -45,6 +45,16 @@ final class GuestMemoryImpl implements GuestMemory {
     }
 
     @Override
+    public void fetch(long address, byte[] dst, int off, int len) throws MemoryFault {
+        each(address, len, Cpu.ACC_READ, (pa, o, n) -> cpu.phys.fetch(pa, dst, off + o, n));
+    }
+
+    /** The physical address of {@code address}, for hidden text patches (MachineImpl.patchText). */
+    long physical(long address) throws MemoryFault {
+        return Mmu.walkOrFault(cpu, address, Cpu.ACC_READ);
+    }
+
+    @Override
     public void write(long address, byte[] src, int off, int len) throws MemoryFault {
         copyIn(address, src, off, len, Cpu.ACC_WRITE);
     }

@@ -525,6 +525,68 @@ public final class MachineImpl implements Machine {
         return out[0];
     }
 
+    // ------------------------------------------------------------------ hidden text patches
+
+    private final java.util.List<io.kprobelab.machine.TextWriteListener> textWriteListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void patchText(long address, byte[] bytes, int watch) throws io.kprobelab.machine.MemoryFault {
+        int n = Math.max(watch, bytes.length);
+        long[] pas = physicalBytes(address, n);
+        byte[] copy = bytes.clone();
+        stopMachine(() -> {
+            for (int i = 0; i < n; i++) {
+                if (i < copy.length) {
+                    phys.patch(pas[i], address + i, copy[i]);
+                } else {
+                    phys.watch(pas[i], address + i);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void unpatchText(long address, int length) throws io.kprobelab.machine.MemoryFault {
+        long[] pas = physicalBytes(address, length);
+        stopMachine(() -> {
+            for (long pa : pas) {
+                phys.unpatch(pa);
+            }
+        });
+    }
+
+    /** The physical address of each byte of {@code [address, address+length)} through vCPU 0's tables. */
+    private long[] physicalBytes(long address, int length) throws io.kprobelab.machine.MemoryFault {
+        GuestMemoryImpl mem = (GuestMemoryImpl) vcpus.get(0).memory();
+        long[] pas = new long[length];
+        for (int i = 0; i < length; i++) {
+            pas[i] = mem.physical(address + i);
+        }
+        return pas;
+    }
+
+    @Override
+    public AutoCloseable onTextWritten(io.kprobelab.machine.TextWriteListener listener) {
+        textWriteListeners.add(java.util.Objects.requireNonNull(listener));
+        return () -> textWriteListeners.remove(listener);
+    }
+
+    /** On {@code v}'s thread at an instruction boundary: reports the guest's writes under text patches. */
+    void reportTextWrites(VcpuImpl v) {
+        long[] w;
+        while ((w = phys.textWrites.poll()) != null) {
+            for (io.kprobelab.machine.TextWriteListener l : textWriteListeners) {
+                try {
+                    l.textWritten(v, w[0], (int) w[1]);
+                } catch (RuntimeException e) {
+                    System.getLogger(MachineImpl.class.getName()).log(System.Logger.Level.ERROR,
+                            "text-write listener failed for 0x" + Long.toHexString(w[0]) + ": " + e, e);
+                }
+            }
+        }
+    }
+
     @Override
     public long hostFunction(long near, io.kprobelab.machine.HostFunction fn) {
         java.util.Objects.requireNonNull(fn, "fn");
@@ -749,22 +811,31 @@ public final class MachineImpl implements Machine {
                 return;
             }
         }
+        if (stopper == Thread.currentThread()) {
+            change.run(); // nested: this thread already holds every vCPU parked
+            return;
+        }
         synchronized (this) {
             while (stopRequested) { // one stop at a time
                 waitQuietly();
             }
             stopRequested = true;
+            stopper = Thread.currentThread();
             try {
                 while (parked < inGuest) {
                     waitQuietly();
                 }
                 change.run();
             } finally {
+                stopper = null;
                 stopRequested = false;
                 notifyAll();
             }
         }
     }
+
+    /** The thread whose {@link #stopMachine} change is running (every vCPU parked), or null. */
+    private volatile Thread stopper;
 
     private void waitQuietly() {
         try {

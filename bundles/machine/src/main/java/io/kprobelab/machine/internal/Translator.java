@@ -44,11 +44,15 @@ final class Translator {
                 break;
             }
             int pageLeft = 4096 - (p & 0xfff);
+            // A page with hidden text patches is decoded from its fetch view (TextPatch).
+            byte[] view = c.phys.fetchView(p);
+            byte[] src = view == null ? mem : view;
+            int at = view == null ? p : p & 0xfff;
             Insn in;
             if (pageLeft >= Decoder.MAX_LENGTH) {
-                in = Decoder.decode(mem, p, Decoder.MAX_LENGTH, va);
+                in = Decoder.decode(src, at, Decoder.MAX_LENGTH, va);
             } else {
-                in = Decoder.decode(mem, p, pageLeft, va);
+                in = Decoder.decode(src, at, pageLeft, va);
                 if (in.status() == Insn.Status.TRUNCATED) {
                     // The instruction continues on the next page: fetch it (may fault).
                     long nextVa = va + pageLeft;
@@ -61,8 +65,8 @@ final class Translator {
                         }
                         break;
                     }
-                    System.arraycopy(mem, p, buf, 0, pageLeft);
-                    System.arraycopy(mem, pa2, buf, pageLeft, Decoder.MAX_LENGTH - pageLeft);
+                    c.phys.fetch(p, buf, 0, pageLeft);
+                    c.phys.fetch(pa2, buf, pageLeft, Decoder.MAX_LENGTH - pageLeft);
                     in = Decoder.decode(buf, 0, Decoder.MAX_LENGTH, va);
                     if (in.length() > pageLeft) {
                         b.ppn2 = pa2 >>> 12;

@@ -172,6 +172,9 @@ final class VcpuImpl implements Vcpu {
                 if (machine.stopRequested) {
                     machine.park();
                 }
+                if (!c.phys.textWrites.isEmpty()) {
+                    machine.reportTextWrites(this);
+                }
                 if (c.io != null && c.io.poweredOff) {
                     return true;
                 }

@@ -35,6 +35,11 @@ record ArchInsn(Insn insn, long slot, Fixup fixup, boolean modifiesIf, AtomicInt
         /** {@code call} indirect: fix the pushed return address; RIP is the target, already right. */
         CALL_INDIRECT,
         /** {@code jmp} indirect: RIP is the target, already right. */
-        JMP_INDIRECT
+        JMP_INDIRECT,
+        /**
+         * The guest's own {@code int3} is there (its kprobes, or an int3 in its code): nothing is
+         * stepped; after the handlers the #BP goes on to the guest, as if ours were not there.
+         */
+        GUEST_BREAKPOINT
     }
 }

@@ -111,6 +111,13 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
         tasks = new TaskFinder(machine);
         this.core = c;
+        if (textWrites == null) {
+            try {
+                textWrites = machine.onTextWritten(this::textWritten);
+            } catch (UnsupportedOperationException e) {
+                textWrites = null; // a machine without hidden patches
+            }
+        }
         if (generation == Generation.G2_6_25) {
             if (hostTrampoline == 0) {
                 hostTrampoline = placeHostTrampoline(near);
@@ -139,8 +146,19 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
     }
 
+    /** The machine's text-write listener registration, while initialised. */
+    private AutoCloseable textWrites;
+
     @Override
     public synchronized void exitKprobes() {
+        if (textWrites != null) {
+            try {
+                textWrites.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing the text-write listener: " + e);
+            }
+            textWrites = null;
+        }
         KprobesCore c = core;
         if (c != null && trampolineProbe != null) {
             c.unregisterArchProbe(trampolineProbe);
@@ -196,13 +214,28 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         if (addr != trampoline) {
             checkBoundary(mem, addr);
         }
+        long slot = allocateSlot();
+        try {
+            copyInstruction(mem, p, slot);
+        } catch (KprobeException e) {
+            slots.free(slot);
+            throw e;
+        }
+    }
+
+    /**
+     * The instruction at the probe, decoded from the guest's own bytes (the machine's text
+     * patches are hidden from reads), copied into {@code slot} with its RIP-relative operand
+     * moved, and the probe's arch data; also after the guest rewrote it ({@link #textWritten}).
+     */
+    private void copyInstruction(GuestMemory mem, ProbePoint p, long slot) throws KprobeException {
+        long addr = p.addr();
         byte[] bytes = recoveredBytes(mem, addr, Decoder.MAX_LENGTH);
         Insn insn = Decoder.decode(bytes, 0, bytes.length, addr);
         if (!insn.isValid()) {
             throw new KprobeException(Errno.EINVAL, describe(addr) + ": cannot decode the instruction there");
         }
         checkSteppable(insn, addr);
-        long slot = allocateSlot();
         byte[] copy = new byte[InsnSlots.SLOT_SIZE];
         java.util.Arrays.fill(copy, (byte) INT3);
         System.arraycopy(bytes, 0, copy, 0, insn.length());
@@ -210,7 +243,6 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             // The copy runs at another address: keep the same effective address (SDM Vol. 2 §2.2.1.6).
             long disp = addr + insn.disp() - slot;
             if (disp != (int) disp) {
-                slots.free(slot);
                 throw new KprobeException(Errno.EINVAL, describe(addr)
                         + ": the RIP-relative operand does not reach from the instruction slot");
             }
@@ -221,9 +253,10 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
         poke(mem, slot, copy);
         p.setOpcode(bytes[0] & 0xff);
-        int boost = boosting() && Booster.canBoost(insn, hasExceptionFixup(mem, addr))
-                ? ArchInsn.CANDIDATE : ArchInsn.NEVER;
-        p.setArchData(new ArchInsn(insn, slot, fixupOf(insn), modifiesIf(insn), new AtomicInteger(boost)));
+        ArchInsn.Fixup fixup = fixupOf(insn);
+        int boost = fixup != ArchInsn.Fixup.GUEST_BREAKPOINT && boosting()
+                && Booster.canBoost(insn, hasExceptionFixup(mem, addr)) ? ArchInsn.CANDIDATE : ArchInsn.NEVER;
+        p.setArchData(new ArchInsn(insn, slot, fixup, modifiesIf(insn), new AtomicInteger(boost)));
     }
 
     /** A slot, after freeing the dirty ones no vCPU can be in (checked with every vCPU parked). */
@@ -283,7 +316,11 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
     }
 
-    /** Guest bytes with the original opcode put back wherever a probe's int3 sits ({@code recover_probed_instruction}). */
+    /**
+     * The guest's bytes at {@code addr} ({@code recover_probed_instruction}: nothing to recover,
+     * since the machine's text patches hide our int3s from reads; an int3 read here is the
+     * guest's own).
+     */
     private byte[] recoveredBytes(GuestMemory mem, long addr, int len) throws KprobeException {
         byte[] b = new byte[len];
         int n = len;
@@ -305,15 +342,6 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             }
             b = java.util.Arrays.copyOf(b, n);
         }
-        KprobesCore c = core;
-        for (int i = 0; i < n; i++) {
-            if ((b[i] & 0xff) == INT3 && c != null) {
-                ProbePoint q = c.getKprobe(addr + i);
-                if (q != null && q.opcode() >= 0) {
-                    b[i] = (byte) q.opcode();
-                }
-            }
-        }
         return b;
     }
 
@@ -325,7 +353,6 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
         if (insn.map() == Insn.MAP_ONE_BYTE) {
             switch (op) {
-                case 0xcc -> throw new KprobeException(Errno.EINVAL, describe(addr) + " is an int3 already");
                 case 0xcd, 0xce, 0xf1 -> throw new KprobeException(Errno.EOPNOTSUPP,
                         describe(addr) + ": a software interrupt cannot be single-stepped out of line");
                 case 0xf4 -> throw new KprobeException(Errno.EOPNOTSUPP,
@@ -354,6 +381,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             return ArchInsn.Fixup.RELOCATE_IP;
         }
         return switch (insn.opcode()) {
+            case 0xcc -> ArchInsn.Fixup.GUEST_BREAKPOINT;
             case 0x9c -> ArchInsn.Fixup.PUSHF;
             case 0xc2, 0xc3, 0xca, 0xcb, 0xcf -> ArchInsn.Fixup.IP_ALREADY_RIGHT;
             case 0xe8 -> ArchInsn.Fixup.CALL_RELATIVE;
@@ -375,16 +403,58 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         return op == 0xfa || op == 0xfb || op == 0x9d || op == 0xcf;
     }
 
-    /** {@code arch_arm_kprobe}. */
+    /**
+     * {@code arch_arm_kprobe}: the int3 goes into the machine's hidden text patch, not the guest's
+     * bytes (Machine.patchText), watching the whole instruction so a guest rewrite is noticed.
+     */
     @Override
     public void armKprobe(ProbePoint p) {
-        poke(machine.memory(), p.addr(), new byte[] {(byte) INT3});
+        int watch = p.archData() instanceof ArchInsn ai ? ai.insn().length() : 1;
+        try {
+            machine.patchText(p.addr(), new byte[] {(byte) INT3}, watch);
+        } catch (MemoryFault e) {
+            throw new IllegalStateException("cannot plant at 0x" + Long.toHexString(p.addr()) + ": " + e.getMessage(), e);
+        }
     }
 
-    /** {@code arch_disarm_kprobe}. */
+    /** {@code arch_disarm_kprobe}: the patch goes; the guest's bytes were never changed. */
     @Override
     public void disarmKprobe(ProbePoint p) {
-        poke(machine.memory(), p.addr(), new byte[] {(byte) p.opcode()});
+        int watch = p.archData() instanceof ArchInsn ai ? ai.insn().length() : 1;
+        try {
+            machine.unpatchText(p.addr(), watch);
+        } catch (MemoryFault e) {
+            throw new IllegalStateException("cannot unplant at 0x" + Long.toHexString(p.addr()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The guest wrote text under one of our breakpoints (Linux's text_poke for ftrace, jump
+     * labels, static calls or its own kprobes): the instruction each probe there steps is read
+     * again; a probe whose instruction can no longer be stepped is disabled.
+     */
+    private void textWritten(Vcpu cpu, long address, int length) {
+        KprobesCore c = core;
+        if (c == null) {
+            return;
+        }
+        for (long a = address - (Decoder.MAX_LENGTH - 1); Long.compareUnsigned(a, address + length) < 0; a++) {
+            ProbePoint p = c.getKprobe(a);
+            if (p == null || !(p.archData() instanceof ArchInsn ai) || p == trampolineProbe) {
+                continue;
+            }
+            if (Long.compareUnsigned(address - a, ai.insn().length()) >= 0 && a < address) {
+                continue; // ends before the write
+            }
+            try {
+                copyInstruction(cpu.memory(), p, ai.slot());
+                LOG.log(Level.DEBUG, "the guest rewrote the probed instruction at " + describe(a) + ": copied again");
+            } catch (KprobeException e) {
+                LOG.log(Level.WARNING, "the guest rewrote the probed instruction at " + describe(a)
+                        + " into one that cannot be probed (" + e.getMessage() + "): probe disabled");
+                c.disableFromArch(p, "the guest rewrote the instruction into one that cannot be probed: " + e.getMessage());
+            }
+        }
     }
 
     /** {@code arch_remove_kprobe}: the slot is freed dirty. */
@@ -656,6 +726,11 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
                 LOG.log(Level.ERROR, "Unrecoverable kprobe detected at " + describe(addr));
                 return false;
             }
+            if (p.archData() instanceof ArchInsn gi && gi.fixup() == ArchInsn.Fixup.GUEST_BREAKPOINT) {
+                p.countTrap(Trap.BP);
+                p.incMissed();
+                return false; // the guest's own int3 under ours: it is the guest's trap
+            }
             // reenter_kprobe: count a miss and step it without its handlers.
             p.countTrap(Trap.BP);
             c.savePrevious();
@@ -667,7 +742,9 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         }
         if (p == null) {
             try {
-                if (cpu.memory().readU8(addr) != INT3) {
+                byte[] b = new byte[1];
+                cpu.memory().fetch(addr, b, 0, 1);
+                if ((b[0] & 0xff) != INT3) {
                     // The breakpoint was removed by another CPU: run the original instruction.
                     regs.setIp(addr);
                     return true;
@@ -682,6 +759,10 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         if (p.runPreHandlers(regs) != 0) {
             c.reset(); // the handler changed RIP itself
             return true;
+        }
+        if (p.archData() instanceof ArchInsn gi && gi.fixup() == ArchInsn.Fixup.GUEST_BREAKPOINT) {
+            c.reset();
+            return false; // the guest's int3 under ours: the #BP goes on to the guest's own handler
         }
         if (p.archData() instanceof ArchInsn ai && ai.boostable().get() == ArchInsn.BOOSTED
                 && !p.hasPostHandler() && boosting()) {

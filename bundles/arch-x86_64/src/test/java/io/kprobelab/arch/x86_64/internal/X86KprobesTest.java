@@ -71,6 +71,7 @@ class X86KprobesTest {
     void kprobeOnEntry_runsBothHandlers_stepsOutOfLine_oneBpOneDb(Generation g) throws Exception {
         boot(g);
         long target = addr("kprobe_target");
+        int own = machine.memory().readU8(target);
         List<String> seen = new ArrayList<>();
         Kprobe kp = core.registerKprobe(KprobeSpec.at("kprobe_target")
                 .preHandler((p, regs) -> {
@@ -78,7 +79,8 @@ class X86KprobesTest {
                     return 0;
                 })
                 .postHandler((p, regs, f) -> seen.add("post tf=" + ((regs.flags() >> 8) & 1))));
-        assertEquals(0xcc, machine.memory().readU8(target));
+        assertEquals(0xcc, fetched(target), "instruction fetches see the int3");
+        assertEquals(own, machine.memory().readU8(target), "reads see the guest's own byte: the int3 is hidden");
         assertEquals(10, machine.call("call_target", 30).rax());
         assertEquals(List.of("pre ip=1 di=30", "post tf=0"), seen);
         assertEquals(1, machine.trapCount(Trap.BP));
@@ -474,7 +476,7 @@ class X86KprobesTest {
         assertTrue(kp.isRegistered() && !kp.isGone());
         assertTrue(before != addr("switcher"), "the -O0 image should place switcher elsewhere");
         assertEquals(addr("switcher"), kp.addr());
-        assertEquals(0xcc, machine.memory().readU8(kp.addr()));
+        assertEquals(0xcc, fetched(kp.addr()));
         machine.resetTrapCounts();
         assertEquals(0x55 ^ 9, machine.call("switcher", 9).rax());
         assertEquals(List.of(0x55L ^ 9), rets);
@@ -537,5 +539,12 @@ class X86KprobesTest {
             assertTrue(totalHits > 0, fn + ": no probe in it ever fired");
             assertArrayEquals(before, machine.memory().read(s.address(), (int) s.size()), fn + " not restored");
         }
+    }
+
+    /** The byte an instruction fetch sees at {@code va} (the machine's hidden text patches included). */
+    private int fetched(long va) throws Exception {
+        byte[] b = new byte[1];
+        machine.memory().fetch(va, b, 0, 1);
+        return b[0] & 0xff;
     }
 }

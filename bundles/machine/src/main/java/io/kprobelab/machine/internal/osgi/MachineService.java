@@ -137,6 +137,22 @@ public final class MachineService implements Machine {
 
     @Override public io.kprobelab.machine.PhysicalMemory physicalMemory() { return machine.physicalMemory(); }
 
+    @Override public void patchText(long address, byte[] bytes) throws io.kprobelab.machine.MemoryFault {
+        machine.patchText(address, bytes);
+    }
+
+    @Override public void patchText(long address, byte[] bytes, int watch) throws io.kprobelab.machine.MemoryFault {
+        machine.patchText(address, bytes, watch);
+    }
+
+    @Override public void unpatchText(long address, int length) throws io.kprobelab.machine.MemoryFault {
+        machine.unpatchText(address, length);
+    }
+
+    @Override public AutoCloseable onTextWritten(io.kprobelab.machine.TextWriteListener listener) {
+        return machine.onTextWritten(listener);
+    }
+
 
     @Override public AutoCloseable onImageLoaded(Runnable listener) { return machine.onImageLoaded(listener); }
 
