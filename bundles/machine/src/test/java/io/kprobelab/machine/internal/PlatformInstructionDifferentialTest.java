@@ -351,6 +351,33 @@ class PlatformInstructionDifferentialTest {
         r.assertNoMismatches();
     }
 
+    /**
+     * The new system instructions that ring 3 may execute or must fault on: far returns and far
+     * jumps to the user code segment (Linux's 0x33) in every operand size, a far return to ring
+     * 0 (#GP), and the privileged ones (#GP). SLDT and SMSW are left out: with UMIP (this host
+     * has it) Linux emulates or refuses them for user mode, which says nothing of the CPU. So is
+     * JMP m16:64 (REX.W FF /5): AMD processors ignore REX.W there and read an m16:32 pointer,
+     * Intel's (the machine's model) take the 64-bit offset; PlatformOpsTest checks it.
+     */
+    void privilegedAndFar() {
+        add("lea rcx, [rip+1f]; push 0x33; push rcx; rex.w retf; 1: nop");
+        add("lea rcx, [rip+1f]; sub rsp, 16; push 0x33; push rcx; rex.w retf 16; 1: nop");
+        add("mov eax, 0x33; shl rax, 32; lea rcx, [rip+1f]; or rax, rcx; push rax; retf; 1: nop");
+        add("mov eax, 0x33; shl rax, 32; lea rcx, [rip+1f]; or rax, rcx; sub rsp, 8; push rax; retf 8; 1: nop");
+        add("lea rcx, [rip+1f]; mov [rbx], ecx; mov word ptr [rbx+4], 0x33; jmp fword ptr [rbx]; 1: nop");
+        add("lea rcx, [rip+1f]; push 0x10; push rcx; rex.w retf; 1: nop"); // RPL 0 < CPL 3
+        for (String insn : new String[] {"rdmsr", "wrmsr", "mov rax, dr7", "mov dr0, rax", "wbinvd", "invd",
+            "xor eax, eax; lldt ax", "lmsw ax", "hlt"}) {
+            add(insn);
+        }
+    }
+
+    @Test
+    void testFarTransfersAndPrivilegedInstructions_inRing3_againstHostCpu() throws Exception {
+        privilegedAndFar();
+        compare("far/privileged", 10);
+    }
+
     @Test
     void testFxrstorFxsave_bothForms_againstHostCpu() throws Exception {
         fxsaveRoundTrip();
