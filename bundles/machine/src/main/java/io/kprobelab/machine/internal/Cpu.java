@@ -460,7 +460,8 @@ final class Cpu {
         if (pa >= mem.length) {
             if (acc == ACC_FETCH) {
                 cr2 = va;
-                throw fault(14, 1 | 8 | 16, va); // no instructions are fetched from device memory
+                // no instructions are fetched from device memory: a reserved-bit fault (P, RSVD, I/D, U/S)
+                throw fault(14, 1 | 8 | 16 | (cpl == 3 ? 4 : 0), va);
             }
             mmioPa = pa;
             return -1;
