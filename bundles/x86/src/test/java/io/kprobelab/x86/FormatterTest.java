@@ -121,6 +121,27 @@ class FormatterTest {
         assertEquals("(bad)", f(0xd9, 0xd8));                                               // d9 d8
     }
 
+    /** The other instructions the machine executes for a Linux kernel, as objdump prints them. */
+    @Test
+    void platformText() {
+        assertEquals("fxsave [rbx]", f(0x0f, 0xae, 0x03));                                  // 0f ae 03
+        assertEquals("fxrstor64 [rbx]", f(0x48, 0x0f, 0xae, 0x0b));                         // 48 0f ae 0b
+        assertEquals("cmpxchg8b QWORD PTR [rbx]", f(0x0f, 0xc7, 0x0b));                     // 0f c7 0b
+        assertEquals("lock cmpxchg16b OWORD PTR [rbx]", f(0xf0, 0x48, 0x0f, 0xc7, 0x0b));   // f0 48 0f c7 0b
+        assertEquals("retfq", f(0x48, 0xcb));                                               // 48 cb
+        assertEquals("retf   0x8", f(0xca, 0x08, 0x00));                                    // ca 08 00
+        assertEquals("rex.W jmp FWORD PTR [rbx]", f(0x48, 0xff, 0x2b));                     // 48 ff 2b
+        assertEquals("lldt   ax", f(0x0f, 0x00, 0xd0));                                     // 0f 00 d0
+        assertEquals("sldt   eax", f(0x0f, 0x00, 0xc0));                                    // 0f 00 c0
+        assertEquals("lmsw   ax", f(0x0f, 0x01, 0xf0));                                     // 0f 01 f0
+        assertEquals("smsw   rax", f(0x48, 0x0f, 0x01, 0xe0));                              // 48 0f 01 e0
+        assertEquals("mov    rax,dr7", f(0x0f, 0x21, 0xf8));                                // 0f 21 f8
+        assertEquals("mov    dr0,rax", f(0x0f, 0x23, 0xc0));                                // 0f 23 c0
+        assertEquals("wbinvd", f(0x0f, 0x09));                                              // 0f 09
+        assertEquals("invd", f(0x0f, 0x08));                                                // 0f 08
+        assertEquals("mov    fs,edi", f(0x8e, 0xe7));                                       // 8e e7
+    }
+
     @Test
     void vexText() {
         assertEquals("vmovdqa ymm0,YMMWORD PTR [rdi]", f(0xc5, 0xfd, 0x6f, 0x07));          // c5 fd 6f 07

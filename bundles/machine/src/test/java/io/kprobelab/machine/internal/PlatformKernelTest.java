@@ -314,6 +314,16 @@ class PlatformKernelTest {
     }
 
     @Test
+    void testKernelThatHaltsWithInterruptsOff_hasPoweredTheMachineOff() {
+        Machine m = machine(0x10000);
+        m.physicalMemory().write(0x10500, new byte[] {(byte) 0xfa, (byte) 0xf4}, 0, 2); // cli; hlt
+        m.bootKernel(new TestImage(), new KernelEntry(0x10500, 0xf000, 0, 0x1000, 0x5000, 0x3f, 0, false));
+        RunResult r = m.runKernel(1_000_000);
+        assertTrue(r.poweredOff(), "Linux's machine_halt: nothing can wake it");
+        assertEquals(2, r.retired());
+    }
+
+    @Test
     void testSerialRxInterrupt_forHostInput_acceptedAtTheNextSlice() {
         Machine m = machine(0x12000);
         RunResult a = m.runKernel(100_000);
