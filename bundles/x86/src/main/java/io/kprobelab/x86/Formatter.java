@@ -10,11 +10,12 @@ import io.kprobelab.x86.internal.Ops;
  * displacements, branch targets as addresses and RIP-relative operands with a
  * {@code # <target>} comment.
  *
- * <p>Covered: the whole one-byte map except x87 (D8..DF), the integer and system instructions
- * of the 0F and 0F38 maps, the legacy-encoded MMX/SSE..SSE4.2 forms of the 0F, 0F38 and 0F3A
- * maps, and the VEX-encoded instructions (AVX, AVX2, FMA, BMI...) (see {@link #isCovered(Insn)}).
- * Other instructions (x87, EVEX, XOP, 3DNow!, MPX) are printed as {@code .insn} followed by their
- * bytes; their length and validity are still exact.
+ * <p>Covered: the whole one-byte map with x87 (D8..DF, also with the FWAIT objdump merges into
+ * it: {@code finit}, {@code fstenv}...), the integer and system instructions of the 0F and 0F38
+ * maps, the legacy-encoded MMX/SSE..SSE4.2 forms of the 0F, 0F38 and 0F3A maps, and the
+ * VEX-encoded instructions (AVX, AVX2, FMA, BMI...) (see {@link #isCovered(Insn)}). Other
+ * instructions (EVEX, XOP, 3DNow!, MPX) are printed as {@code .insn} followed by their bytes;
+ * their length and validity are still exact.
  */
 public final class Formatter {
 

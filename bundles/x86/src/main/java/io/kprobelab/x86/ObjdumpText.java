@@ -2,6 +2,7 @@ package io.kprobelab.x86;
 
 import io.kprobelab.x86.internal.Ops;
 import io.kprobelab.x86.internal.VectorOps;
+import io.kprobelab.x86.internal.X87Ops;
 import io.kprobelab.x86.internal.VexOps;
 
 /**
@@ -101,8 +102,13 @@ static final class Run {
             Ops.Entry v = VexOps.entry(d.map, d.opcode);
             if (v != null) return formatVex(v);
         }
-        if (d.encoding != Insn.ENC_LEGACY || d.fwait || (d.map == 0 && d.opcode >= 0xD8 && d.opcode <= 0xDF)
-                || (d.map == 0 && d.opcode == 0x9B)) {
+        if (d.encoding == Insn.ENC_LEGACY && d.map == 0 && d.opcode >= 0xD8 && d.opcode <= 0xDF) {
+            // x87, also with an FWAIT objdump merged into it (d.fwait: the %N macro drops the n)
+            Ops.Entry x = X87Ops.entry(d.opcode);
+            boolean mem = d.mod != 3;
+            return finishVector(x == null ? null : x.find(4, d.reg & 7, mem, d.rm & 7, d.ripRelative));
+        }
+        if (d.encoding != Insn.ENC_LEGACY || d.fwait || (d.map == 0 && d.opcode == 0x9B)) {
             if (d.map == 0 && d.opcode == 0x9B && !d.fwait) {
                 mnemonic = "fwait";
                 return assemble(false);
@@ -393,7 +399,7 @@ static final class Run {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
-            if (c == '[' || c == '(') {
+            if ((c == '[' || c == '(') && t.indexOf('|', i) > i && t.indexOf('|', i) < t.indexOf(c == '[' ? ']' : ')', i)) {
                 // VEX.W ([a|b]) or VEX.L ((a|b)) picks one of two spellings
                 int end = t.indexOf(c == '[' ? ']' : ')', i);
                 String[] alt = t.substring(i + 1, end).split("\\|");
@@ -459,6 +465,17 @@ static final class Run {
                 case 'V':
                     if (w()) sb.append("abs");
                     break;
+                case 'N':
+                    // the n of the x87 no-wait forms, gone when objdump merged an FWAIT into them
+                    if (!d.fwait) sb.append('n');
+                    break;
+                case 'S':
+                    // FNSTENV/FLDENV/FNSAVE/FRSTOR: a 0x66 selects the 16-bit format, whatever REX.W says
+                    if (pData) {
+                        sb.append('w');
+                        used |= U_DATA;
+                    }
+                    break;
                 case 'A':
                     if (!pAddr) sb.append("abs");
                     break;
@@ -502,7 +519,7 @@ static final class Run {
     // ------------------------------------------------------------------ operands
 
     static final int B = 1, W = 2, D = 3, Q = 4, V = 5, DQ = 6, STACKV = 7, INDIRV = 8, M = 9, MOVSXD = 10,
-            F = 11, NONE = 0, Z = 12, X = 13, O = 14, Y = 15;
+            F = 11, NONE = 0, Z = 12, X = 13, O = 14, Y = 15, T = 16;
 
     String operand(String op) {
         switch (op) {
@@ -556,6 +573,10 @@ static final class Run {
                 usedRex(REX_R);
                 return "dr" + ((d.modrm >> 3 & 7) + ((rex & REX_R) != 0 ? 8 : 0));
             }
+            case "ST": return "st";
+            case "STi": return "st(" + (d.modrm & 7) + ")";
+            case "AXw": return "ax";
+            case "Mt": return opM(T);
             case "AL": return "al";
             case "CL": return "cl";
             case "DX": return "dx";
@@ -898,6 +919,7 @@ static final class Run {
             case X: return "XMMWORD PTR ";
             case Y: return "YMMWORD PTR ";
             case O: return "OWORD PTR ";
+            case T: return "TBYTE PTR ";
             default:
                 return "";
         }

@@ -76,9 +76,70 @@ class FormatterTest {
         assertEquals("cvtss2si eax,DWORD PTR [rip+0x10]        # 0x18",
                 f(0xf3, 0x0f, 0x2d, 0x05, 0x10, 0x00, 0x00, 0x00));
         assertTrue(Formatter.isCovered(d(0, 0x66, 0x0f, 0x38, 0x39, 0xca)));                // pminsd
-        // x87 and EVEX are still printed as .insn
-        assertEquals(".insn 0xd9,0xc0", f(0xd9, 0xc0));                                     // fld st(0)
+        // EVEX is still printed as .insn
         assertFalse(Formatter.isCovered(d(0, 0x62, 0xf1, 0x7d, 0x48, 0xfe, 0xc1)));         // vpaddd zmm0,zmm0,zmm1
+    }
+
+    /**
+     * x87, as objdump prints it; the state instructions the machine executes first. The exhaustive
+     * check is {@link SweepTest} (every ModRM, 33 prefix combinations); the FWAIT merges, which
+     * the sweep does not generate, are here.
+     */
+    @Test
+    void x87Text() {
+        assertEquals("fninit", f(0xdb, 0xe3));                                              // db e3
+        assertEquals("fnclex", f(0xdb, 0xe2));                                              // db e2
+        assertEquals("fnstcw WORD PTR [rsp+0x8]", f(0xd9, 0x7c, 0x24, 0x08));               // d9 7c 24 08
+        assertEquals("fldcw  WORD PTR [rdi]", f(0xd9, 0x2f));                               // d9 2f
+        assertEquals("fnstsw WORD PTR [rbx]", f(0xdd, 0x3b));                               // dd 3b
+        assertEquals("fnstsw ax", f(0xdf, 0xe0));                                           // df e0
+        assertEquals("fnstenv [rbp+0x0]", f(0xd9, 0x75, 0x00));                             // d9 75 00
+        assertEquals("fldenv [rbp+0x0]", f(0xd9, 0x65, 0x00));                              // d9 65 00
+        assertEquals("fnstenvw [rax]", f(0x66, 0xd9, 0x30));                                // 66 d9 30: 16-bit format
+        assertEquals("rex.W fnstenvw [rax]", f(0x66, 0x48, 0xd9, 0x30));                    // REX.W does not cancel it
+        assertEquals("data16 fnstcw WORD PTR [rax]", f(0x66, 0xd9, 0x38));                  // nothing to select
+        assertEquals("fwait", f(0x9b));                                                     // 9b alone
+        // FWAIT merged into the instruction after it, the n of the no-wait forms dropped
+        assertEquals("finit", f(0x9b, 0xdb, 0xe3));                                         // 9b db e3
+        assertEquals("fclex", f(0x9b, 0xdb, 0xe2));                                         // 9b db e2
+        assertEquals("fstcw  WORD PTR [rbx]", f(0x9b, 0xd9, 0x3b));                         // 9b d9 3b
+        assertEquals("fstsw  ax", f(0x9b, 0xdf, 0xe0));                                     // 9b df e0
+        assertEquals("fstenvw [rax]", f(0x66, 0x9b, 0xd9, 0x30));                           // 66 9b d9 30
+        assertEquals("lock finit", f(0xf0, 0x9b, 0xdb, 0xe3));                              // f0 9b db e3
+        assertEquals("rex.W finit", f(0x9b, 0x48, 0xdb, 0xe3));                             // 9b 48 db e3
+        assertEquals("fldenv [rax]", f(0x9b, 0xd9, 0x20));                                  // no n to drop
+        assertEquals("fld    st(0)", f(0x9b, 0xd9, 0xc0));                                  // 9b d9 c0
+        assertEquals("feni(8087 only)", f(0x9b, 0xdb, 0xe0));                               // 9b db e0
+        // register forms, sizes
+        assertEquals("fld    st(0)", f(0xd9, 0xc0));                                        // d9 c0
+        assertEquals("fsub   st(1),st", f(0xdc, 0xe9));                                     // dc e9
+        assertEquals("fadd   st,st(7)", f(0xd8, 0xc7));                                     // d8 c7
+        assertEquals("rex.B fxch st(1)", f(0x41, 0xd9, 0xc9));                              // REX.B unused
+        assertEquals("fld    TBYTE PTR [rax]", f(0xdb, 0x28));                              // db 28
+        assertEquals("fistp  QWORD PTR [rax]", f(0xdf, 0x38));                              // df 38
+        assertEquals("fneni(8087 only)", f(0xdb, 0xe0));                                    // db e0
+        assertEquals("(bad)", f(0xd9, 0xd8));                                               // d9 d8
+    }
+
+    /** The other instructions the machine executes for a Linux kernel, as objdump prints them. */
+    @Test
+    void platformText() {
+        assertEquals("fxsave [rbx]", f(0x0f, 0xae, 0x03));                                  // 0f ae 03
+        assertEquals("fxrstor64 [rbx]", f(0x48, 0x0f, 0xae, 0x0b));                         // 48 0f ae 0b
+        assertEquals("cmpxchg8b QWORD PTR [rbx]", f(0x0f, 0xc7, 0x0b));                     // 0f c7 0b
+        assertEquals("lock cmpxchg16b OWORD PTR [rbx]", f(0xf0, 0x48, 0x0f, 0xc7, 0x0b));   // f0 48 0f c7 0b
+        assertEquals("retfq", f(0x48, 0xcb));                                               // 48 cb
+        assertEquals("retf   0x8", f(0xca, 0x08, 0x00));                                    // ca 08 00
+        assertEquals("rex.W jmp FWORD PTR [rbx]", f(0x48, 0xff, 0x2b));                     // 48 ff 2b
+        assertEquals("lldt   ax", f(0x0f, 0x00, 0xd0));                                     // 0f 00 d0
+        assertEquals("sldt   eax", f(0x0f, 0x00, 0xc0));                                    // 0f 00 c0
+        assertEquals("lmsw   ax", f(0x0f, 0x01, 0xf0));                                     // 0f 01 f0
+        assertEquals("smsw   rax", f(0x48, 0x0f, 0x01, 0xe0));                              // 48 0f 01 e0
+        assertEquals("mov    rax,dr7", f(0x0f, 0x21, 0xf8));                                // 0f 21 f8
+        assertEquals("mov    dr0,rax", f(0x0f, 0x23, 0xc0));                                // 0f 23 c0
+        assertEquals("wbinvd", f(0x0f, 0x09));                                              // 0f 09
+        assertEquals("invd", f(0x0f, 0x08));                                                // 0f 08
+        assertEquals("mov    fs,edi", f(0x8e, 0xe7));                                       // 8e e7
     }
 
     @Test

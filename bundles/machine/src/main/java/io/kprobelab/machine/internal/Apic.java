@@ -283,6 +283,7 @@ final class Apic {
                     for (int i = 0; i < lvt.length; i++) {
                         lvt[i] |= LVT_MASKED; // §11.4.7.2: a software disable masks every LVT entry
                     }
+                    lvtCmci |= LVT_MASKED;
                 }
                 break;
             case ESR: // a write latches the errors seen since the last write (§11.5.3)
@@ -359,13 +360,31 @@ final class Apic {
 
     // ------------------------------------------------------------------ MSR interface
 
-    /** WRMSR to IA32_APIC_BASE or an x2APIC register; false when the access must raise #GP. */
+    /** IA32_APIC_BASE bits software may set: the base below MAXPHYADDR, EXTD, EN (BSP is kept). */
+    static final long BASE_WRITABLE = ((Mmu.PHYS_LIMIT - 1) & ~0xfffL) | BASE_EN | BASE_EXTD | BASE_BSP;
+
+    /**
+     * WRMSR to IA32_APIC_BASE or an x2APIC register; false when the access must raise #GP:
+     * reserved bits of IA32_APIC_BASE (0-7, 9, MAXPHYADDR and up), the invalid state EXTD without
+     * EN, and the two transitions §11.12.5 forbids (x2APIC to xAPIC, disabled to x2APIC); an x2APIC
+     * register that does not exist or is read-only, or a reserved bit of one (SDM Vol. 3 Table 11-6).
+     */
     boolean writeMsr(Cpu c, int msr, long v, long now) {
         if (msr == MSR_APIC_BASE) {
+            if ((v & ~BASE_WRITABLE) != 0) {
+                return false;
+            }
             long keep = base & BASE_BSP;
             long next = (v & (0xffffff000L | BASE_EN | BASE_EXTD)) | keep;
             if ((next & (BASE_EN | BASE_EXTD)) == BASE_EXTD) {
                 return false; // EXTD without EN is invalid (§11.12.5)
+            }
+            boolean nextX2 = (next & (BASE_EN | BASE_EXTD)) == (BASE_EN | BASE_EXTD);
+            if (x2apic() && globallyEnabledIn(next) && !nextX2) {
+                return false; // x2APIC to xAPIC: only through the disabled state
+            }
+            if (!globallyEnabled() && nextX2) {
+                return false; // disabled to x2APIC: only through xAPIC
             }
             if (!globallyEnabledIn(next)) {
                 int savedId = id;
@@ -381,11 +400,38 @@ final class Apic {
             return false;
         }
         int off = (msr - 0x800) << 4;
+        if (!x2Writable(off) || (off != ICR_LO && (v >>> 32) != 0) || ((off == EOI || off == ESR) && v != 0)) {
+            return false; // EOI and ESR take 0 only in x2APIC mode
+        }
         if (off == ICR_LO) {
             icrHi = (int) (v >>> 32);
         }
         writeRegister(c, off, (int) v, now);
         return true;
+    }
+
+    /** x2APIC registers RDMSR may read (SDM Vol. 3 Table 11-6): not EOI and SELF IPI, nor the xAPIC-only ones. */
+    private static boolean x2Readable(int off) {
+        switch (off) {
+            case ID: case VERSION: case TPR: case PPR: case LDR: case SVR: case ESR: case LVT_CMCI: case ICR_LO:
+            case LVT_TIMER: case LVT_THERMAL: case LVT_PERF: case LVT_LINT0: case LVT_LINT1: case LVT_ERROR:
+            case TIMER_INITIAL: case TIMER_CURRENT: case TIMER_DIVIDE:
+                return true;
+            default:
+                return off >= ISR && off < IRR + 0x80; // ISR, TMR, IRR
+        }
+    }
+
+    /** x2APIC registers WRMSR may write. */
+    private static boolean x2Writable(int off) {
+        switch (off) {
+            case TPR: case EOI: case SVR: case ESR: case LVT_CMCI: case ICR_LO: case LVT_TIMER: case LVT_THERMAL:
+            case LVT_PERF: case LVT_LINT0: case LVT_LINT1: case LVT_ERROR: case TIMER_INITIAL: case TIMER_DIVIDE:
+            case SELF_IPI:
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static boolean globallyEnabledIn(long b) {
@@ -401,6 +447,9 @@ final class Apic {
             return null;
         }
         int off = (msr - 0x800) << 4;
+        if (!x2Readable(off)) {
+            return null;
+        }
         if (off == ICR_LO) {
             return ((long) icrHi << 32) | (icrLo & 0xffffffffL);
         }

@@ -88,6 +88,9 @@ final class CmosRtc {
                 break;
             case 0x0c: case 0x0d:
                 break; // read-only
+            case 0x0a:
+                ram[index] = (byte) (v & 0x7f); // bit 7, update in progress, is read-only
+                break;
             default:
                 ram[index] = (byte) v;
         }
@@ -96,11 +99,18 @@ final class CmosRtc {
     /** A guest write of one time field: the clock continues from the new value. */
     private void setField(int reg, int v, long nowNs) {
         LocalDateTime t = now(nowNs);
-        int n = decode(v & 0x7f);
+        int n = decode(reg == 0x04 ? v & 0x7f : v & 0xff); // bit 7 is the PM flag of the hour only
         switch (reg) {
             case 0x00: t = t.withSecond(Math.min(n, 59)); break;
             case 0x02: t = t.withMinute(Math.min(n, 59)); break;
-            case 0x04: t = t.withHour(Math.min(n, 23)); break;
+            case 0x04: {
+                int h = n;
+                if ((ram[0x0b] & 0x02) == 0) { // 12-hour mode: 1-12, bit 7 is PM (12 AM is 0:00)
+                    h = Math.min(h, 12) % 12 + ((v & 0x80) != 0 ? 12 : 0);
+                }
+                t = t.withHour(Math.min(h, 23));
+                break;
+            }
             case 0x07: t = t.withDayOfMonth(Math.max(1, Math.min(n, t.toLocalDate().lengthOfMonth()))); break;
             case 0x08: t = t.withMonth(Math.max(1, Math.min(n, 12))); break;
             case 0x09: t = t.withYear(t.getYear() / 100 * 100 + n); break;

@@ -34,7 +34,7 @@ final class Cpu {
     long lzA, lzB, lzR, lzC;
 
     // CR0 and CR4 bits the SSE availability check reads (SDM Vol. 3A §2.5, Table 13-1)
-    static final long CR0_EM = 4, CR0_TS = 8, CR4_OSFXSR = 0x200, CR4_OSXMMEXCPT = 0x400;
+    static final long CR0_EM = 4, CR0_TS = 8, CR0_NE = 0x20, CR4_OSFXSR = 0x200, CR4_OSXMMEXCPT = 0x400;
     /** CR4 of bare mode: PAE, and SSE enabled as Linux enables it (OSFXSR|OSXMMEXCPT), so bare ELFs may use SSE. */
     static final long CR4_BARE = 0x20 | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
@@ -65,7 +65,11 @@ final class Cpu {
     /** x87 state (SDM Vol. 1 §8.1): control, status, abridged tag word, last opcode and pointers. */
     int fcw = 0x37f, fsw, ftw, fop;
     long fip, fdp;
-    /** ST0-ST7 as 80-bit images (10 bytes each): saved and restored, never computed on. */
+    /**
+     * The eight x87 data registers R0-R7 by physical number, 80-bit images of 10 bytes each: ST(i)
+     * is R((TOP + i) mod 8), TOP being FSW bits 13:11 (SDM Vol. 1 §8.1.2). Saved and restored,
+     * never computed on.
+     */
     final byte[] x87regs = new byte[80];
     /** DR0-DR7 (DR4/DR5 unused: they alias DR6/DR7). */
     final long[] dr = {0, 0, 0, 0, 0, 0, 0xffff0ff0L, 0x400};
@@ -456,7 +460,8 @@ final class Cpu {
         if (pa >= mem.length) {
             if (acc == ACC_FETCH) {
                 cr2 = va;
-                throw fault(14, 1 | 8 | 16, va); // no instructions are fetched from device memory
+                // no instructions are fetched from device memory: a reserved-bit fault (P, RSVD, I/D, U/S)
+                throw fault(14, 1 | 8 | 16 | (cpl == 3 ? 4 : 0), va);
             }
             mmioPa = pa;
             return -1;

@@ -66,8 +66,8 @@ final class CpuModel {
                 switch (subleaf) {
                     case 0: a = cache(1, 1); b = ways(8, 64); c = 63; break;    // L1d 32 KiB
                     case 1: a = cache(2, 1); b = ways(8, 64); c = 63; break;    // L1i 32 KiB
-                    case 2: a = cache(1, 2); b = ways(8, 64); c = 511; break;   // L2 256 KiB
-                    case 3: a = cache(1, 3) | 1 << 8; b = ways(16, 64); c = 8191; d = 2; break; // L3 8 MiB, inclusive
+                    case 2: a = cache(3, 2); b = ways(8, 64); c = 511; break;   // L2 256 KiB, unified
+                    case 3: a = cache(3, 3); b = ways(16, 64); c = 8191; d = 2; break; // L3 8 MiB, unified, inclusive
                     default: // no more caches
                 }
                 break;

@@ -67,7 +67,7 @@ final class IoPorts {
         switch (port) {
             case PORT_B: {
                 boolean refresh = (now / REFRESH_PERIOD_NS & 1) != 0;
-                return (portB & 0x0f) | (refresh ? 0x10 : 0) | (pit.counters[2].out(now) ? 0x20 : 0);
+                return (portB & 0x0f) | (refresh ? 0x10 : 0) | (pit.counters[2].outAtTime(now) ? 0x20 : 0);
             }
             case CmosRtc.INDEX: case CmosRtc.DATA: return rtc.read(port, now);
             case SYSTEM_CONTROL_A: return 0x02; // A20 enabled

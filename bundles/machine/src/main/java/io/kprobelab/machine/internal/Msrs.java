@@ -43,7 +43,10 @@ final class Msrs {
         }
     }
 
-    /** WRMSR: false for #GP (unknown MSR, reserved bits, non-canonical base). */
+    /**
+     * WRMSR: false for #GP (unknown MSR, reserved bits, non-canonical base, a change of EFER.LME
+     * with paging on, IA32_FEATURE_CONTROL once locked or with a feature this CPU lacks).
+     */
     static boolean write(Cpu c, int msr, long v, long now) {
         if (Apic.owns(msr)) {
             return c.apic.writeMsr(c, msr, v, now);
@@ -55,6 +58,9 @@ final class Msrs {
             case EFER:
                 if ((v & ~(EFER_WRITABLE | 0x400L)) != 0) {
                     return false;
+                }
+                if ((c.cr0 & 0x80000000L) != 0 && ((v ^ c.efer) & 0x100) != 0) {
+                    return false; // LME cannot change while paging is on (SDM Vol. 3 §9.8.5)
                 }
                 c.efer = (v & EFER_WRITABLE) | (c.efer & 0x400L);
                 c.flushTlb();
@@ -81,10 +87,10 @@ final class Msrs {
                 c.tscAux = v;
                 return true;
             case FEATURE_CONTROL:
-                if ((c.msrs.getOrDefault(msr, 0L) & 1) != 0) {
-                    return false; // locked until reset
+                if ((c.msrs.getOrDefault(msr, 0L) & 1) != 0 || (v & ~1L) != 0) {
+                    return false; // locked until reset; the other bits enable VMX, SMX, SGX, LMCE: absent
                 }
-                c.msrs.put(msr, v & 1); // only the lock bit: no VMX or SMX to enable
+                c.msrs.put(msr, v);
                 return true;
             case BIOS_SIGN_ID:
                 c.msrs.put(msr, 0L); // writing 0 then CPUID loads the (absent) microcode revision: 0

@@ -12,20 +12,20 @@ final class PlatformOps {
 
     /**
      * Reads the code-segment descriptor {@code sel} and checks it is a present 64-bit code segment
-     * (L=1, D=0) a far transfer may load (SDM Vol. 3 §5.8): returns its DPL. Compatibility-mode
-     * code segments are not supported by the machine; loading one is reported, not executed.
+     * (L=1, D=0) a far transfer may load (SDM Vol. 3 §5.8): returns its DPL, plus 4 when it is
+     * conforming. A null selector is #GP(0); an LDT selector, one past the GDT limit or a
+     * descriptor that is not code, #GP(selector); a segment not present, #NP(selector).
+     * Compatibility-mode code segments are not supported by the machine; loading one is reported
+     * (#UD with a message), not executed.
      */
-    static int codeSegmentDpl(Cpu c, Op op, int sel) {
+    static int codeSegment(Cpu c, Op op, int sel) {
         if ((sel & ~3) == 0) {
             throw c.gp(0);
         }
         if (c.gdtLimit == 0) {
             return sel & 3; // no GDT (bare mode): the selector's RPL
         }
-        if ((sel & 4) != 0 || (sel & ~7) + 7 > c.gdtLimit) {
-            throw c.gp(sel & ~3); // LDT selectors are not supported (no LDT is ever loaded)
-        }
-        long d = Idt.read64(c, c.gdtBase + (sel & ~7));
+        long d = descriptor(c, sel);
         boolean code = ((d >>> 43) & 3) == 3; // S=1 and type bit 3 (code)
         if (!code) {
             throw c.gp(sel & ~3);
@@ -40,10 +40,50 @@ final class PlatformOps {
                     + Integer.toHexString(sel) + "): not supported by this machine";
             throw e;
         }
-        return (int) (d >>> 45) & 3;
+        return (int) (d >>> 45) & 3 | (((d >>> 42) & 1) != 0 ? 4 : 0);
     }
 
-    /** RETF / LRETQ (with an optional immediate): pops RIP and CS, and RSP and SS when returning to an outer level. */
+    /** The GDT descriptor of {@code sel}: #GP(selector) for an LDT selector or one past the limit. */
+    static long descriptor(Cpu c, int sel) {
+        if ((sel & 4) != 0 || (sel & ~7) + 7 > c.gdtLimit) {
+            throw c.gp(sel & ~3); // LDT selectors are not supported (no LDT is ever loaded)
+        }
+        return Idt.read64(c, c.gdtBase + (sel & ~7));
+    }
+
+    /**
+     * The stack segment a far return to an outer level loads, checked as SDM Vol. 2A RET says for
+     * 64-bit mode: a null selector only when returning to ring 1 or 2 (#GP(0) for ring 3), else
+     * RPL and DPL equal to the new CPL and a writable data segment (#GP(selector)), present
+     * (#SS(selector)).
+     */
+    static void checkStackSegment(Cpu c, int ss, int cpl) {
+        if ((ss & ~3) == 0) {
+            if (cpl == 3) {
+                throw c.gp(0);
+            }
+            return;
+        }
+        if (c.gdtLimit == 0) {
+            return;
+        }
+        long d = descriptor(c, ss);
+        boolean writableData = ((d >>> 44) & 1) != 0 && ((d >>> 43) & 1) == 0 && ((d >>> 41) & 1) != 0;
+        if ((ss & 3) != cpl || !writableData || ((d >>> 45) & 3) != cpl) {
+            throw c.gp(ss & ~3);
+        }
+        if (((d >>> 47) & 1) == 0) {
+            throw c.fault(12, ss & ~3, 0); // #SS
+        }
+    }
+
+    /**
+     * RETF / LRETQ (with an optional immediate): pops RIP and CS, and RSP and SS when returning
+     * to an outer level (SDM Vol. 2A RET, far return in 64-bit mode): the code segment's RPL may
+     * not be below CPL, a non-conforming one must have DPL = RPL (a conforming one DPL &lt;= RPL),
+     * the stack segment is checked as {@link #checkStackSegment} says, and the immediate is
+     * released from both stacks.
+     */
     static final class FarReturn extends Op {
         final int size, imm;
 
@@ -61,14 +101,23 @@ final class PlatformOps {
             if (rpl < c.cpl) {
                 throw c.gp(newCs & ~3);
             }
-            codeSegmentDpl(c, this, newCs);
+            int seg = codeSegment(c, this, newCs);
+            int dpl = seg & 3;
+            if ((seg & 4) != 0 ? dpl > rpl : dpl != rpl) {
+                throw c.gp(newCs & ~3);
+            }
+            sp += 2L * size + imm;
+            long newRsp = 0;
+            int newSs = 0;
+            if (rpl > c.cpl) {
+                newRsp = c.rd(size, sp);
+                newSs = (int) c.rd(size, sp + size) & 0xffff;
+                checkStackSegment(c, newSs, rpl);
+            }
             if (!Mmu.canonical(newRip)) {
                 throw c.gp(0);
             }
-            sp += 2L * size + imm;
             if (rpl > c.cpl) {
-                long newRsp = c.rd(size, sp);
-                long newSs = c.rd(size, sp + size) & 0xffff;
                 c.r[4] = newRsp + imm;
                 c.sregs[2] = newSs;
             } else {
@@ -86,7 +135,12 @@ final class PlatformOps {
         }
     }
 
-    /** JMP m16:64 / m16:32 (FF /5): loads CS from memory; same privilege level only. */
+    /**
+     * JMP m16:64 / m16:32 (FF /5): loads CS from memory; same privilege level only (SDM Vol. 2A
+     * JMP: a non-conforming segment needs RPL &lt;= CPL and DPL = CPL, a conforming one DPL &lt;=
+     * CPL; #GP(selector) otherwise). The 64-bit offset with REX.W is Intel's; AMD processors
+     * ignore REX.W there.
+     */
     static final class FarJump extends Op {
         final int size;
         final Opnd m;
@@ -101,8 +155,9 @@ final class PlatformOps {
             long a = m.ea(c);
             long newRip = c.rd(size, a);
             int newCs = (int) c.rd16(a + size);
-            int dpl = codeSegmentDpl(c, this, newCs);
-            if (dpl != c.cpl && (newCs & 3) != c.cpl) {
+            int seg = codeSegment(c, this, newCs);
+            int dpl = seg & 3;
+            if ((seg & 4) != 0 ? dpl > c.cpl : (newCs & 3) > c.cpl || dpl != c.cpl) {
                 throw c.gp(newCs & ~3);
             }
             if (!Mmu.canonical(newRip)) {
@@ -148,7 +203,9 @@ final class PlatformOps {
                 if (n >= 6 && (v >>> 32) != 0) {
                     throw c.gp(0);
                 }
-                c.dr[n] = n == 6 ? (v | 0xffff0ff0L) & 0xffffffffL : n == 7 ? (v | 0x400) & ~0x1000L : v;
+                // DR6: bits 4-11 and 16-31 read 1, bit 12 reads 0; DR7: bit 10 reads 1, bits 11
+                // (RTM), 12, 14 and 15 read 0 (SDM Vol. 3 §18.2.3, §18.2.4)
+                c.dr[n] = n == 6 ? (v | 0xffff0ff0L) & 0xffffefffL : n == 7 ? (v | 0x400) & ~0xd800L : v;
             } else {
                 c.r[gpr] = c.dr[n];
             }

@@ -87,13 +87,15 @@ final class Serial16550 implements SerialConsole {
     }
 
     private int msr() {
-        int lines;
+        return modemLines(mcr) | msrDelta;
+    }
+
+    /** The modem status inputs (MSR bits 7:4) with MCR = {@code mcr}. */
+    private static int modemLines(int mcr) {
         if ((mcr & MCR_LOOP) != 0) { // loopback: RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD
-            lines = ((mcr & 0x02) << 3) | ((mcr & 0x01) << 5) | ((mcr & 0x04) << 4) | ((mcr & 0x08) << 4);
-        } else {
-            lines = 0xb0; // DCD, DSR and CTS asserted: a terminal is always connected
+            return ((mcr & 0x02) << 3) | ((mcr & 0x01) << 5) | ((mcr & 0x04) << 4) | ((mcr & 0x08) << 4);
         }
-        return lines | msrDelta;
+        return 0xb0; // DCD, DSR and CTS asserted: a terminal is always connected
     }
 
     /** The pending interrupt of highest priority, as IIR's low bits. */
@@ -195,14 +197,15 @@ final class Serial16550 implements SerialConsole {
                 break;
             case LCR: lcr = value; break;
             case MCR: {
-                int old = mcr;
+                // Entering or leaving loopback connects the inputs to MCR's outputs or back to
+                // the line: any input that changes sets its delta bit, as a change on the line
+                // does (DCTS, DDSR, TERI on RI's trailing edge, DDCD).
+                int before = modemLines(mcr);
                 mcr = value & 0x1f;
-                if ((mcr & MCR_LOOP) != 0) {
-                    int changed = ((old ^ mcr) & 0x0f);
-                    // delta bits: DCTS, DDSR, TERI (trailing edge of RI), DDCD
-                    msrDelta |= ((changed & 0x02) != 0 ? 0x01 : 0) | ((changed & 0x01) != 0 ? 0x02 : 0)
-                            | ((old & 0x04) != 0 && (mcr & 0x04) == 0 ? 0x04 : 0) | ((changed & 0x08) != 0 ? 0x08 : 0);
-                }
+                int after = modemLines(mcr);
+                int changed = before ^ after;
+                msrDelta |= ((changed & 0x10) != 0 ? 0x01 : 0) | ((changed & 0x20) != 0 ? 0x02 : 0)
+                        | ((before & 0x40) != 0 && (after & 0x40) == 0 ? 0x04 : 0) | ((changed & 0x80) != 0 ? 0x08 : 0);
                 break;
             }
             case SCR: scr = value; break;

@@ -470,15 +470,23 @@ final class SystemOps {
         }
     }
 
-    /** The 32-bit base of data-segment descriptor {@code sel}, 0 for a null selector or without a GDT. */
+    /**
+     * The 32-bit base of the segment {@code sel} that MOV loads into FS or GS, 0 for a null
+     * selector or without a GDT. As SDM Vol. 2A MOV checks it: an LDT selector or one past the
+     * limit, a system segment, an execute-only code segment, or (unless conforming code) RPL or
+     * CPL above the DPL is #GP(selector); a segment not present is #NP(selector).
+     */
     static long segmentBase(Cpu c, long sel) {
         if ((sel & ~3L) == 0 || c.gdtLimit == 0) {
             return 0;
         }
-        if ((sel & 4) != 0 || (sel & ~7L) + 7 > c.gdtLimit) {
+        long d = PlatformOps.descriptor(c, (int) sel);
+        boolean s = ((d >>> 44) & 1) != 0, code = ((d >>> 43) & 1) != 0, readable = ((d >>> 41) & 1) != 0;
+        boolean conforming = code && ((d >>> 42) & 1) != 0;
+        int dpl = (int) (d >>> 45) & 3;
+        if (!s || (code && !readable) || (!conforming && ((sel & 3) > dpl || c.cpl > dpl))) {
             throw c.gp((int) sel & ~3);
         }
-        long d = Idt.read64(c, c.gdtBase + (sel & ~7L));
         if (((d >>> 47) & 1) == 0) {
             throw c.fault(11, (int) sel & ~3, 0);
         }

@@ -415,9 +415,9 @@ final class Translator {
             case 0xd9:
                 if (in.mod() != 3) {
                     switch (in.reg() & 7) {
-                        case 4: return new FpuOps.Memory(FpuOps.Memory.FLDENV, mem(in));
+                        case 4: return new FpuOps.Memory(FpuOps.Memory.FLDENV, mem(in), v == 2);
                         case 5: return new FpuOps.Memory(FpuOps.Memory.FLDCW, mem(in));
-                        case 6: return new FpuOps.Memory(FpuOps.Memory.FNSTENV, mem(in));
+                        case 6: return new FpuOps.Memory(FpuOps.Memory.FNSTENV, mem(in), v == 2);
                         case 7: return new FpuOps.Memory(FpuOps.Memory.FNSTCW, mem(in));
                         default: return null;
                     }
