@@ -21,8 +21,10 @@ final class CpuModel {
     /** TSC, APIC timer and crystal: 1 GHz, one tick per retired instruction. */
     static final long TSC_HZ = 1_000_000_000L;
 
-    // Leaf 1 EDX: FPU TSC MSR PAE CX8 APIC SEP PGE CMOV PSE CLFSH MMX FXSR SSE SSE2
-    static final int L1_EDX = 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 | 1 << 11 | 1 << 13 | 1 << 15
+    // Leaf 1 EDX: FPU PSE TSC MSR PAE CX8 APIC PGE CMOV CLFSH MMX FXSR SSE SSE2. MMX is reported
+    // because the x86-64 baseline includes it (glibc's ISA-level check requires the bit) though
+    // MMX instructions raise #UD; SEP (SYSENTER) is not: 64-bit code never uses it.
+    static final int L1_EDX = 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 | 1 << 13 | 1 << 15
             | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26;
     // Leaf 1 ECX: CMPXCHG16B, x2APIC, POPCNT
     static final int L1_ECX = 1 << 13 | 1 << 21 | 1 << 23;

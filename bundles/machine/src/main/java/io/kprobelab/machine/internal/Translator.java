@@ -630,6 +630,8 @@ final class Translator {
             case 0xbe: return ext(v, in.reg(), 1, rm(in, 1), true);
             case 0xbf: return ext(v, in.reg(), 2, rm(in, 2), true);
             case 0xb8: return f3 ? new BitOps.Scan(BitOps.POPCNT, v, in.reg(), rm(in, v)) : null;
+            // F3 0F BC runs as TZCNT, as on every processor with BMI1 (the hosts the oracles run
+            // on); CPUID does not report BMI1, whose other instructions are not implemented (CPU.md)
             case 0xbc: return new BitOps.Scan(f3 ? BitOps.TZCNT : BitOps.BSF, v, in.reg(), rm(in, v));
             case 0xbd: return new BitOps.Scan(f3 ? BitOps.LZCNT : BitOps.BSR, v, in.reg(), rm(in, v));
             case 0xc0: return new MoveOps.Xadd(1, rm(in, 1), regField(in, 1));

@@ -70,6 +70,12 @@ class PlatformInstructionDifferentialTest {
         cases.add(new Case(asm, regs, NativeOracle.randomFlags(rnd), ALL));
     }
 
+    /** A case that faults by design (#GP, #PF, #MF): it must fault natively and in the emulator. */
+    void addFault(String asm) {
+        add(asm);
+        cases.get(cases.size() - 1).mustFault = true;
+    }
+
     static <T> T pick(Random rnd, T[] values) {
         return values[rnd.nextInt(values.length)];
     }
@@ -266,42 +272,42 @@ class PlatformInstructionDifferentialTest {
         // pending: IE set and unmasked (FXRSTOR makes ES follow, see x87Control); CR0.NE: #MF
         String pending = "mov dword ptr [rbx+24], 0x1f80; mov word ptr [rbx], 0x37e; mov word ptr [rbx+2], 0x1; "
                 + NO_SELECTORS + "; fxrstor [rbx]";
-        add(pending + "; fwait; fninit");
-        add(pending + "; fnstsw ax; fwait; fninit");
-        add(pending + "; mov word ptr [rbp], 0x37f; fldcw [rbp]; fnstsw ax; fninit");
+        addFault(pending + "; fwait; fninit");
+        addFault(pending + "; fnstsw ax; fwait; fninit");
+        addFault(pending + "; mov word ptr [rbp], 0x37f; fldcw [rbp]; fnstsw ax; fninit");
         add(pending + "; fnclex; fwait; fnstsw ax; fninit");
         add(pending + "; fnstenv [rbp]; fwait; fnstsw ax; fninit");
         add(pending + "; fninit; fwait; fnstsw ax");
-        add(pending + "; mov word ptr [rbp], 0x37f; mov word ptr [rbp+4], 0; fldenv [rbp]; fnstsw ax; fninit");
+        addFault(pending + "; mov word ptr [rbp], 0x37f; mov word ptr [rbp+4], 0; fldenv [rbp]; fnstsw ax; fninit");
         add(pending + "; fnstcw [rbp]; fnstsw [rbp+2]; fnstsw ax; fxsave [rbx+0x200]; " + SAVE_MASK + "; fninit");
         // made pending by FLDENV or FLDCW, then a waiting instruction
-        add("fninit; mov word ptr [rbp], 0x37b; mov word ptr [rbp+4], 0x4; mov word ptr [rbp+8], 0xffff;"
+        addFault("fninit; mov word ptr [rbp], 0x37b; mov word ptr [rbp+4], 0x4; mov word ptr [rbp+8], 0xffff;"
                 + " fldenv [rbp]; fnstsw ax; fwait; fninit");
-        add("fninit; mov word ptr [rbp], 0x37f; mov word ptr [rbp+4], 0x4; mov word ptr [rbp+8], 0xffff;"
+        addFault("fninit; mov word ptr [rbp], 0x37f; mov word ptr [rbp+4], 0x4; mov word ptr [rbp+8], 0xffff;"
                 + " fldenv [rbp]; mov word ptr [rbp+0x40], 0x37b; fldcw [rbp+0x40]; fnstsw ax; fwait; fninit");
     }
 
     /** Alignment, reserved MXCSR bits and page faults. */
     void faults() {
-        add("fxsave [rbx+8]");
-        add("fxsave64 [rbx+1]");
-        add("mov dword ptr [rbx+0x24], 0x1f80; fxrstor [rbx+0x20]; fninit");
-        add("mov dword ptr [rbx+24], 0x1f80; fxrstor64 [rbx+4]; fninit");
+        addFault("fxsave [rbx+8]");
+        addFault("fxsave64 [rbx+1]");
+        addFault("mov dword ptr [rbx+0x24], 0x1f80; fxrstor [rbx+0x20]; fninit");
+        addFault("mov dword ptr [rbx+24], 0x1f80; fxrstor64 [rbx+4]; fninit");
         for (String bad : new String[] {"0x10000", "0x30000", "0x80000000", "0x40000", "0xffffffff"}) {
-            add("mov dword ptr [rbx+24], " + bad + "; fxrstor [rbx]; fninit");
-            add("mov dword ptr [rbx+24], " + bad + "; fxrstor64 [rbx]; fninit");
+            addFault("mov dword ptr [rbx+24], " + bad + "; fxrstor [rbx]; fninit");
+            addFault("mov dword ptr [rbx+24], " + bad + "; fxrstor64 [rbx]; fninit");
         }
         // operands on the unmapped page after the buffer. (The address a 512-byte FXSAVE or
         // FXRSTOR access reports is not architectural: this AMD host names the operand's last
         // byte even when all of it is unmapped, the machine the first byte of the first unmapped
         // page; so for those, and for operands that cross into the page, FpuTest checks the
         // machine's rule.)
-        add("fnstenv [rbp+0x1000]");
-        add("fnstenvw [rbp+0x1010]");
-        add("fldenv [rbp+0x1000]");
-        add("fnstcw [rbp+0x1000]");
-        add("fldcw [rbp+0x1002]");
-        add("fnstsw [rbp+0x1004]");
+        addFault("fnstenv [rbp+0x1000]");
+        addFault("fnstenvw [rbp+0x1010]");
+        addFault("fldenv [rbp+0x1000]");
+        addFault("fnstcw [rbp+0x1000]");
+        addFault("fldcw [rbp+0x1002]");
+        addFault("fnstsw [rbp+0x1004]");
     }
 
     /** CMPXCHG8B / CMPXCHG16B: equal and unequal, the other flags kept, upper halves, alignment. */
@@ -333,12 +339,12 @@ class PlatformInstructionDifferentialTest {
         // unaligned: CMPXCHG8B takes any address, CMPXCHG16B raises #GP(0)
         add("cmpxchg8b qword ptr [rbx+3]");
         add("lock cmpxchg8b qword ptr [rbx+0xffd]");
-        add("cmpxchg16b xmmword ptr [rbx+8]");
-        add("lock cmpxchg16b xmmword ptr [rbx+1]");
+        addFault("cmpxchg16b xmmword ptr [rbx+8]");
+        addFault("lock cmpxchg16b xmmword ptr [rbx+1]");
         // the write happens whether or not they are equal: a fault at the end of the buffer
-        add("cmpxchg8b qword ptr [rbp+0xffc]");
+        addFault("cmpxchg8b qword ptr [rbp+0xffc]");
         add("cmpxchg16b xmmword ptr [rbp+0xff0]");
-        add("cmpxchg16b xmmword ptr [rbp+0x1000]");
+        addFault("cmpxchg16b xmmword ptr [rbp+0x1000]");
     }
 
     /** Runs the cases collected so far against the host; {@code minFaults} of them must fault natively. */
@@ -365,10 +371,10 @@ class PlatformInstructionDifferentialTest {
         add("mov eax, 0x33; shl rax, 32; lea rcx, [rip+1f]; or rax, rcx; push rax; retf; 1: nop");
         add("mov eax, 0x33; shl rax, 32; lea rcx, [rip+1f]; or rax, rcx; sub rsp, 8; push rax; retf 8; 1: nop");
         add("lea rcx, [rip+1f]; mov [rbx], ecx; mov word ptr [rbx+4], 0x33; jmp fword ptr [rbx]; 1: nop");
-        add("lea rcx, [rip+1f]; push 0x10; push rcx; rex.w retf; 1: nop"); // RPL 0 < CPL 3
+        addFault("lea rcx, [rip+1f]; push 0x10; push rcx; rex.w retf; 1: nop"); // RPL 0 < CPL 3
         for (String insn : new String[] {"rdmsr", "wrmsr", "mov rax, dr7", "mov dr0, rax", "wbinvd", "invd",
             "xor eax, eax; lldt ax", "lmsw ax", "hlt"}) {
-            add(insn);
+            addFault(insn);
         }
     }
 

@@ -244,7 +244,7 @@ class PlatformKernelTest {
         KernelModeTest.gate(pm, 0x34, 0x12200, 0xe, 0, 0);
         KernelModeTest.gate(pm, 0x40, 0x11200, 0xe, 0, 0);
         KernelModeTest.gate(pm, 0x50, 0x11300, 0xe, 0, 0);
-        m.bootKernel(new TestImage(), new KernelEntry(entry, 0xf000, 0, 0x1000, 0x5000, 0x3f, 0, false));
+        m.bootKernel(new TestImage(), new KernelEntry(entry, 0xf000, 0, 0x1000, 0x5000, 0x3f, 0, false, 0, 0));
         return m;
     }
 
@@ -317,7 +317,7 @@ class PlatformKernelTest {
     void testKernelThatHaltsWithInterruptsOff_hasPoweredTheMachineOff() {
         Machine m = machine(0x10000);
         m.physicalMemory().write(0x10500, new byte[] {(byte) 0xfa, (byte) 0xf4}, 0, 2); // cli; hlt
-        m.bootKernel(new TestImage(), new KernelEntry(0x10500, 0xf000, 0, 0x1000, 0x5000, 0x3f, 0, false));
+        m.bootKernel(new TestImage(), new KernelEntry(0x10500, 0xf000, 0, 0x1000, 0x5000, 0x3f, 0, false, 0, 0));
         RunResult r = m.runKernel(1_000_000);
         assertTrue(r.poweredOff(), "Linux's machine_halt: nothing can wake it");
         assertEquals(2, r.retired());
