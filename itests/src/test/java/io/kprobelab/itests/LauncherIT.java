@@ -306,8 +306,8 @@ class LauncherIT {
     static final String GUEST_BOOT = String.join("\n",
             "[    0.000000] KprobeLab guest kernel, 256 MiB RAM, 1 CPU(s), tick 1000000 instructions",
             "[    0.000000] Command line: sh",
-            "[    0.000000] text ffffffff81000000-ffffffff81004dc6, image end ffffffff81040000",
-            "[    0.000000] Memory: 244968 KiB free",
+            "[    0.000000] text ffffffff81000000-ffffffff81005036, image end ffffffff81044000",
+            "[    0.000000] Memory: 244952 KiB free",
             "[    0.000000] sh[1] exited with status 0", "");
 
     /** init's output with mkdir-exit deployed: each return line comes before what init prints of that call. */
@@ -322,9 +322,8 @@ class LauncherIT {
             "sys_mkdir exited, returned -17",
             "init: mkdir(\"/tmp\") = -17 File exists",
             "sys_mkdir exited, returned 0",
-            "sys_mkdir exited, returned -17",
-            "mkdir: cannot create directory '/tmp': File exists",
-            "init: mkdir exited with status 1",
+            "sys_mkdir exited, returned 0",
+            "init: mkdir exited with status 0",
             "init: done", "");
 
     /** The repository's own config/ (every shipped .cfg) with mkdir-exit in deploy/: the main job. */
