@@ -178,8 +178,8 @@ final class Boot {
                 continue; // neither config/ nor deploy/ here: FileInstall would create them
             }
             Bundle b = ctx.installBundle("reference:" + bundles.resolve(spec.resource()).toUri());
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                continue;
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null || spec.library()) {
+                continue; // resolved when a bundle wires to it, never started
             }
             if (spec.console()) {
                 boot.console.add(b);
