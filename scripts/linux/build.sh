@@ -9,7 +9,8 @@
 #   $CACHE/linux-6.1/initramfs.cpio.gz   busybox-static with /init (scripts/linux/init)
 #
 # CACHE is $KPROBELAB_CACHE, else ~/.cache/kprobelab. The result is keyed by the versions of
-# linux-source-6.1 and busybox-static and by the contents of this folder: a second run with the
+# linux-source-6.1 and busybox-static, gcc, the recipe version below and the configuration
+# fragment and /init: a second run with the
 # same key prints the paths and returns in a second. Options: --force rebuilds; --quiet prints
 # only the paths.
 set -euo pipefail
@@ -41,10 +42,18 @@ if (( ${#need[@]} )); then
     $sudo apt-get update -q >&2 && $sudo apt-get install -y -q "${need[@]}" >&2; }
 fi
 
+# One build at a time per cache (tests in several Maven modules, or several checkouts, may start
+# this script at once): the others wait here, then find the cache filled.
+mkdir -p "$cache"
+exec 9>"$cache/.build-6.1.lock"
+flock 9
+
 ksrc_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 bb_version=$(dpkg-query -W -f='${Version}' busybox-static)
-key=$( { echo "$ksrc_version $bb_version $(gcc -dumpfullversion)";
-         cat "$here/build.sh" "$here/kprobelab.config" "$here/init"; } | sha256sum | cut -c1-16)
+# Bump when this script starts producing different output from the same inputs.
+recipe=2
+key=$( { echo "recipe $recipe $ksrc_version $bb_version $(gcc -dumpfullversion)";
+         cat "$here/kprobelab.config" "$here/init"; } | sha256sum | cut -c1-16)
 
 if [[ $force == 0 && -f $out/key && $(cat "$out/key") == "$key" ]]; then
   say "cached (linux-source-6.1 $ksrc_version, busybox $bb_version)"
@@ -54,8 +63,10 @@ if [[ $force == 0 && -f $out/key && $(cat "$out/key") == "$key" ]]; then
 fi
 
 start=$(date +%s)
-rm -rf "$work" "$out"
-mkdir -p "$work" "$out"
+# Build into $work and replace $out only at the end, so a failed or running build never leaves
+# a half-written cache behind (or takes away the previous one while others use it).
+rm -rf "$work"
+mkdir -p "$work/out"
 say "extracting linux-source-6.1 $ksrc_version"
 tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$work"
 src=$work/linux-source-6.1
@@ -107,14 +118,18 @@ list=$work/initramfs.list
     [[ /$applet == /bin/busybox ]] || echo "slink /$applet /bin/busybox 0777 0 0"
   done
 } > "$list"
-"$work/gen_init_cpio" -t 0 "$list" | gzip -n -9 > "$out/initramfs.cpio.gz"
+new=$work/out
+"$work/gen_init_cpio" -t 0 "$list" | gzip -n -9 > "$new/initramfs.cpio.gz"
 
-cp "$obj/vmlinux" "$obj/System.map" "$out/"
-cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
-cp "$obj/.config" "$out/config"
-echo "linux-source-6.1 $ksrc_version, busybox-static $bb_version, gcc $(gcc -dumpfullversion)" > "$out/versions"
-echo "$key" > "$out/key"
-rm -rf "$work"
+cp "$obj/vmlinux" "$obj/System.map" "$new/"
+cp "$obj/arch/x86/boot/bzImage" "$new/bzImage"
+cp "$obj/.config" "$new/config"
+echo "linux-source-6.1 $ksrc_version, busybox-static $bb_version, gcc $(gcc -dumpfullversion)" > "$new/versions"
+echo "$key" > "$new/key"
+rm -rf "$out.old"
+if [[ -d $out ]]; then mv "$out" "$out.old"; fi
+mv "$new" "$out"
+rm -rf "$out.old" "$work"
 say "done in $(( $(date +%s) - start )) s"
 echo "$out/vmlinux"
 echo "$out/initramfs.cpio.gz"

@@ -50,18 +50,25 @@ class LauncherIT {
     }
 
     private Run kprobelabWithInput(String input, String... args) throws IOException, InterruptedException {
+        return kprobelab(input, java.util.Map.of(), 60, args);
+    }
+
+    private Run kprobelab(String input, java.util.Map<String, String> env, long timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         try (var stdin = p.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("kprobelab " + String.join(" ", args) + " did not exit in 60 s");
+            throw new AssertionError("kprobelab " + String.join(" ", args) + " did not exit in " + timeoutSeconds + " s");
         }
         return new Run(p.exitValue(), out.join(), err.join());
     }
@@ -72,6 +79,42 @@ class LauncherIT {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The cache folder build.sh filled: --linux boots from it (KPROBELAB_CACHE names its parent). */
+    private static Path linuxCache() {
+        return LinuxKernels.team().get(0).getParent();
+    }
+
+    @Test
+    void linux_bootsTheCachedKernel_andGuestRunStopsAtAFailure() throws Exception {
+        Run r = kprobelab("", java.util.Map.of("KPROBELAB_CACHE", linuxCache().getParent().toString()), 600,
+                "--linux", "-c", "guest:run mkdir /tmp/a", "-c", "guest:run ls -d /tmp/a", "-c", "guest:run mkdir /tmp/a",
+                "-c", "guest:run echo never");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("] Run /init as init process\n"), r.toString());
+        assertTrue(r.out().contains("/tmp/a\nmkdir: can't create directory '/tmp/a': File exists\n"), r.toString());
+        assertTrue(r.err().contains("mkdir exited with status 1"), r.toString());
+        assertTrue(!r.out().contains("never"), r.toString());
+    }
+
+    @Test
+    void kernel_takesABzImageWithItsInitrdAndCommandLine() throws Exception {
+        Path cache = linuxCache();
+        Run r = kprobelab("", java.util.Map.of(), 600, "--kernel", cache.resolve("bzImage").toString(),
+                "--initrd", cache.resolve("initramfs.cpio.gz").toString(),
+                "--append", "console=ttyS0 nokaslr tsc=reliable rdinit=/init kprobelab_itest=1",
+                "-c", "guest:run cat /proc/cmdline");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("console=ttyS0 nokaslr tsc=reliable rdinit=/init kprobelab_itest=1\n"), r.toString());
+    }
+
+    @Test
+    void linux_withoutACachedKernel_saysHowToBuildIt() throws Exception {
+        Run r = kprobelab("", java.util.Map.of("KPROBELAB_CACHE", home.resolve("empty-cache").toString()), 60,
+                "--linux", "-c", "guest:ps");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("scripts/linux/build.sh"), r.toString());
     }
 
     @Test
@@ -664,7 +707,7 @@ class LauncherIT {
     void readmeCommandLineBlock_isTheHelpOutput() throws Exception {
         Run r = kprobelab("--help");
         String readme = Files.readString(Path.of("../README.md"));
-        String usage = r.out().strip().replaceFirst("^usage: ", "");
+        String usage = r.out().strip();
         assertTrue(readme.contains("```\n" + usage + "\n```"), "README.md's command-line block is not:\n" + usage);
     }
 
@@ -690,7 +733,8 @@ class LauncherIT {
     void help_printsUsage_exitZero() throws Exception {
         Run r = kprobelab("--help");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("usage: kprobelab [--elf FILE] [--generation NAME] [-q] [-c COMMAND]... [--script FILE]"),
+        assertTrue(r.out().startsWith("usage: kprobelab [--elf FILE | --linux | --kernel FILE [--initrd FILE] [--append CMDLINE]\n"
+                + "                 [--system-map FILE]] [--generation NAME] [-q] [-c COMMAND]... [--script FILE]\n"),
                 r.toString());
     }
 }

@@ -294,12 +294,15 @@ public class ProbeBundlesIT {
             unregistered.set(true);
         });
         unregistering.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (unregistering.getState() == Thread.State.RUNNABLE || unregistering.getState() == Thread.State.NEW) {
-            assertTrue("the unregistration neither finished nor waited", System.nanoTime() < deadline);
+        // Evidence that the race is entered: the unregistration waits in stop-machine for the vCPU
+        // the handler holds (not merely not started yet, or blocked elsewhere).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!waitingInStopMachine(unregistering)) {
+            assertFalse("unregistering finished while the handler was still running", unregistered.get());
+            assertTrue("the unregistration did not reach stop-machine within 60 s: " + unregistering.getState(),
+                    System.nanoTime() < deadline);
             Thread.sleep(1);
         }
-        Thread.sleep(100);
         assertFalse("unregistering finished while the handler was still running", unregistered.get());
         release.countDown();
         unregistering.join(60_000);
@@ -309,6 +312,12 @@ public class ProbeBundlesIT {
         assertEquals(List.of("mkdirbench: 20 mkdir/rmdir pairs"), console.lines());
         assertEquals("no probe left", "", shell("kprobe:list"));
         assertTrue(calls.get() + " calls", calls.get() >= 1 && calls.get() < 20);
+    }
+
+    /** Whether {@code t} is waiting inside the machine's stop-machine barrier. */
+    private static boolean waitingInStopMachine(Thread t) {
+        return t.getState() == Thread.State.WAITING
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("stopMachine"));
     }
 
     /**

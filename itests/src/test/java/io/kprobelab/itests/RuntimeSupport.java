@@ -38,6 +38,12 @@ final class RuntimeSupport {
         return bundles();
     }
 
+    /** The same bundles booting a Linux kernel with an initramfs, as {@code --kernel}/{@code --initrd} do. */
+    static Option linuxRuntime(Path kernel, Path initrd) {
+        return composite(frameworkProperty("kprobelab.kernel").value(kernel.toString()),
+                frameworkProperty("kprobelab.initrd").value(initrd.toString()), bundles());
+    }
+
     private static Option bundles() {
         return composite(
                 junitBundles(),
@@ -54,7 +60,7 @@ final class RuntimeSupport {
                 // the shell's kprobe:* commands import the kprobes API, so the core and arch come too;
                 // its guest:* commands the guest's (which stays disabled here: kprobelab.elf is set)
                 reactorBundle("kprobes"), reactorBundle("arch-x86_64"), reactorBundle("guest"),
-                reactorBundle("shell"));
+                reactorBundle("linux"), reactorBundle("shell"));
     }
 
     /** A reactor module's jar, found through the property failsafe sets, by reference. */

@@ -41,6 +41,10 @@ final class Boot {
     /** Framework property with the ELF to boot in bare mode (read by the machine bundle). */
     static final String ELF = "kprobelab.elf";
 
+    /** Framework properties naming the Linux guest (read by the linux bundle's LinuxGuestEnabler). */
+    static final String KERNEL = "kprobelab.kernel", INITRD = "kprobelab.initrd", APPEND = "kprobelab.append",
+            SYSTEM_MAP = "kprobelab.systemmap";
+
     /** Framework property with the kprobes generation (read by the kprobes bundles). */
     static final String GENERATION = "kprobes.generation";
 
@@ -142,6 +146,18 @@ final class Boot {
         props.put("ds.loglevel", "0");
         if (cl.elf() != null) {
             props.put(ELF, cl.elf().toString());
+        }
+        if (cl.linux() != null) {
+            props.put(KERNEL, cl.linux().kernel().toString());
+            if (cl.linux().initrd() != null) {
+                props.put(INITRD, cl.linux().initrd().toString());
+            }
+            if (cl.linux().append() != null) {
+                props.put(APPEND, cl.linux().append());
+            }
+            if (cl.linux().systemMap() != null) {
+                props.put(SYSTEM_MAP, cl.linux().systemMap().toString());
+            }
         }
         if (cl.generation() != null) {
             props.put(GENERATION, cl.generation());

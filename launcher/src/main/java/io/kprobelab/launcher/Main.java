@@ -28,12 +28,16 @@ public final class Main {
     static final String MACHINE_COMPONENT = "io.kprobelab.machine.internal.osgi.MachineService";
     static final String GUEST_BUNDLE = "io.kprobelab.guest";
     static final String GUEST_COMPONENT = "io.kprobelab.guest.internal.osgi.GuestService";
+    static final String LINUX_BUNDLE = "io.kprobelab.linux";
+    static final String LINUX_COMPONENT = "io.kprobelab.linux.internal.osgi.LinuxGuestService";
 
     /** What runs first on the guest (DESIGN.md section 6), once deploy/'s probes are in place. */
     static final String INIT = "guest:run init";
 
-    /** How long to wait for the machine to boot an {@code --elf}. */
+    /** How long to wait for the machine to boot an {@code --elf} or the bundled guest. */
     private static final long MACHINE_WAIT_NANOS = 10_000_000_000L;
+    /** How long to wait for a Linux kernel to reach its shell (seconds of host time; the guest's own limit is virtual). */
+    private static final long LINUX_WAIT_NANOS = 300_000_000_000L;
 
     private Main() {
     }
@@ -91,8 +95,13 @@ public final class Main {
                 }
                 // The guest boots on its own thread (SCR enables it asynchronously): wait, so that
                 // the kprobes core, started next, finds the guest's symbols for deployed probes.
-                if (cl.elf() == null && group.stream().anyMatch(b -> GUEST_BUNDLE.equals(b.getSymbolicName()))) {
-                    noGuest.set(awaitComponent(ctx, GUEST_COMPONENT, "the guest kernel"));
+                if (cl.elf() == null && cl.linux() == null
+                        && group.stream().anyMatch(b -> GUEST_BUNDLE.equals(b.getSymbolicName()))) {
+                    noGuest.set(awaitComponent(ctx, GUEST_COMPONENT, "the guest kernel", MACHINE_WAIT_NANOS));
+                }
+                if (cl.linux() != null && group.stream().anyMatch(b -> LINUX_BUNDLE.equals(b.getSymbolicName()))) {
+                    Optional<String> failed = awaitComponent(ctx, LINUX_COMPONENT, "the Linux guest", MACHINE_WAIT_NANOS);
+                    noGuest.set(failed.isPresent() ? failed : awaitLinuxGuest(ctx));
                 }
             });
         } catch (Boot.BootFailure e) {
@@ -112,9 +121,11 @@ public final class Main {
         try {
             reportFailedComponents(boot.context(), err);
             timing(err, "runtime ready");
-            // Not in bare mode: init runs on the booted guest before the prompt or the first command.
-            boolean init = cl.elf() == null;
-            if (init && noGuest.get().isPresent()) {
+            // Not in bare mode: init runs on the booted guest before the prompt or the first command
+            // (the KprobeLab guest's init program; a Linux guest ran its own /init while booting).
+            boolean guest = cl.elf() == null;
+            boolean init = guest && cl.linux() == null;
+            if (guest && noGuest.get().isPresent()) {
                 err.println("kprobelab: no guest: " + noGuest.get().get());
                 if (!cl.interactive()) {
                     return 1;
@@ -213,7 +224,7 @@ public final class Main {
 
     /** Waits for the machine component to activate; empty when it is up, else why it is not. */
     static Optional<String> awaitMachine(BundleContext ctx) throws InterruptedException {
-        return awaitComponent(ctx, MACHINE_COMPONENT, "the machine")
+        return awaitComponent(ctx, MACHINE_COMPONENT, "the machine", MACHINE_WAIT_NANOS)
                 .map(w -> w.startsWith("the machine did not start") ? w + " (is the machine bundle resolved?)" : w);
     }
 
@@ -221,8 +232,9 @@ public final class Main {
      * Waits for component {@code name} to activate; empty when it is up, else why it is not (its
      * activation failure, or that it did not come up in time).
      */
-    static Optional<String> awaitComponent(BundleContext ctx, String name, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + MACHINE_WAIT_NANOS;
+    static Optional<String> awaitComponent(BundleContext ctx, String name, String what, long waitNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + waitNanos;
         while (System.nanoTime() < deadline) {
             for (Components.Configuration c : Components.of(ctx, name)) {
                 if (c.state() == Components.ACTIVE) {
@@ -234,7 +246,27 @@ public final class Main {
             }
             Thread.sleep(5);
         }
-        return Optional.of(what + " did not start within " + Duration.ofNanos(MACHINE_WAIT_NANOS).toSeconds() + " s");
+        return Optional.of(what + " did not start within " + Duration.ofNanos(waitNanos).toSeconds() + " s");
+    }
+
+    /**
+     * Waits for the Linux guest's boot (its component registers the Guest service when the
+     * kernel's shell answers, or goes away when the boot failed); empty when the guest is up.
+     */
+    static Optional<String> awaitLinuxGuest(BundleContext ctx) throws InterruptedException {
+        long deadline = System.nanoTime() + LINUX_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (ctx.getServiceReference("io.kprobelab.guest.Guest") != null) {
+                return Optional.empty();
+            }
+            boolean active = Components.of(ctx, LINUX_COMPONENT).stream().anyMatch(c -> c.state() == Components.ACTIVE);
+            if (!active) {
+                return Optional.of("the Linux kernel did not boot (its error is above)");
+            }
+            Thread.sleep(20);
+        }
+        return Optional.of("the Linux guest did not reach its shell within "
+                + Duration.ofNanos(LINUX_WAIT_NANOS).toSeconds() + " s");
     }
 
     /** One line per component that failed to activate (SCR's own log is quiet, see Boot). */

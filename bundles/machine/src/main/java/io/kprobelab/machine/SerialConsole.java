@@ -22,4 +22,18 @@ public interface SerialConsole {
      * vCPU thread; null removes it.
      */
     void setListener(IntConsumer listener);
+
+    /**
+     * Sends {@code bytes} to the guest, as typed on a terminal attached to the UART: they reach
+     * the receiver at the start of the guest's next run slice (a defined point in virtual time,
+     * so runs with the same input replay exactly). Callable from any thread.
+     */
+    default void input(byte[] bytes) {
+        throw new UnsupportedOperationException("this console has no receiver");
+    }
+
+    /** Host input bytes the guest has not read yet. */
+    default int pendingInput() {
+        return 0;
+    }
 }

@@ -5,7 +5,7 @@
  * given as a start and a length in bytes.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.kprobelab.machine;
 
 import org.osgi.annotation.bundle.Export;

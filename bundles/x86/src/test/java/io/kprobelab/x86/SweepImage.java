@@ -21,6 +21,8 @@ final class SweepImage {
     private final List<Integer> ends = new ArrayList<>();
     /** Candidates completed so far: picks the SIB and the fill, and the sweeps rotate their variants on it. */
     private int serial;
+    /** Candidates offered to {@link #add(byte[], Insn)} and left out; they count against the sweep's floor. */
+    private int dropped;
 
     SweepImage(int capacity) {
         this.img = new ByteArrayOutputStream(capacity);
@@ -55,12 +57,26 @@ final class SweepImage {
     /**
      * Adds a {@link #complete completed} candidate cut at its decoded length; an invalid form is
      * added whole, so that objdump sees the same bytes. A truncated one, or one of no length, is
-     * left out.
+     * left out and counted as {@link #dropped}: every candidate has more bytes than the longest
+     * instruction, so the decoder should never say either.
      */
     void add(byte[] raw, Insn insn) {
         int len = insn.status() == Insn.Status.INVALID ? insn.formLength : insn.length();
-        if (len <= 0 || insn.status() == Insn.Status.TRUNCATED) return;
+        if (len <= 0 || insn.status() == Insn.Status.TRUNCATED) {
+            dropped++;
+            return;
+        }
         add(raw, len);
+    }
+
+    /** Candidates left out by {@link #add(byte[], Insn)}. */
+    int dropped() {
+        return dropped;
+    }
+
+    /** Candidates offered: those in the image and those {@link #dropped}. */
+    int offered() {
+        return starts.size() + dropped;
     }
 
     /** Adds the first {@code len} bytes of {@code raw} as one candidate. */

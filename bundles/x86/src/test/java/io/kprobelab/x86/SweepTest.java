@@ -70,7 +70,10 @@ class SweepTest {
                 }
             }
         }
-        check("sweep", image);
+        // Floor: all of it, 990 opcodes (4 maps less map 0's 32 prefix/escape bytes and 0F 38/0F 3A)
+        // times 256 ModRM bytes plus 33 prefix sets x 64 forms. The .insn families (x87, 3DNow!, MPX,
+        // PadLock) are 13 of those opcodes: at least 95% of what objdump decodes has its text compared.
+        check("sweep", image, (4 * 256 - 32 - 2) * (256 + PREFIXES.length * modrms.length), 0, 0.95);
     }
 
     /**
@@ -86,6 +89,7 @@ class SweepTest {
     void vexSweepMatchesObjdump() throws Exception {
         assumeTrue(Objdump.available("objdump"), "objdump not installed");
         SweepImage image = new SweepImage(1 << 24);
+        int sampledOut = 0;
         int[] modrms = modrmForms();
         int[] vvvv = {2, 9, 15};
         int[] rxb = {0, 4, 2, 1, 7};        // which of R, X, B are set (stored inverted)
@@ -116,6 +120,8 @@ class SweepTest {
                                 // one in eight of the invalid ones: each costs objdump a resynchronisation
                                 if (insn.status() != Insn.Status.INVALID || image.serial() % 8 == 0) {
                                     image.add(raw, insn);
+                                } else {
+                                    sampledOut++;
                                 }
                             }
                         }
@@ -123,7 +129,11 @@ class SweepTest {
                 }
             }
         }
-        check("sweep-vex", image);
+        // Every generated encoding is a candidate or sampled out, and at least one in eight is a
+        // candidate (floor); every VEX form's text is reproduced (Formatter): all of what objdump decodes.
+        int generated = 3 * 256 * 4 * 2 * 2 * modrms.length * 2;
+        assertEquals(generated, image.offered() + sampledOut, "sweep-vex: candidates + sampled out = generated");
+        check("sweep-vex", image, generated / 8, sampledOut, 1.0);
     }
 
     /**
@@ -158,7 +168,7 @@ class SweepTest {
                 }
             }
         }
-        check("sweep-imm8", image);
+        check("sweep-imm8", image, forms.length * 2 * 256, 0, 1.0);
     }
 
     static int[] modrmForms() {
@@ -172,8 +182,14 @@ class SweepTest {
         return modrms;
     }
 
-    /** Runs objdump over the packed candidates (again, padded, for those it did not reach) and compares. */
-    private static void check(String name, SweepImage image) throws Exception {
+    /**
+     * Runs objdump over the packed candidates (again, padded, for those it did not reach) and
+     * compares; then asserts the sweep's floors ({@link Compare#assertFloors}): at least
+     * {@code minCandidates} candidates, every one compared, and the text of at least
+     * {@code minTextFraction} of those objdump decodes.
+     */
+    private static void check(String name, SweepImage image, int minCandidates, int sampledOut, double minTextFraction)
+            throws Exception {
         byte[] bytes = image.bytes();
         Path dir = Objdump.buildDir(name);
         Path bin = dir.resolve(name + ".bin");
@@ -182,7 +198,9 @@ class SweepTest {
         Compare.Result r = new Compare.Result();
         int[] s = image.starts();
         int[] e = image.ends();
-        r.candidates = s.length;
+        r.candidates = image.offered();
+        r.dropped = image.dropped();
+        r.sampledOut = sampledOut;
         List<Integer> lost = Compare.check(bytes, s, e, lines, r, true);
         if (!lost.isEmpty()) {
             // second pass: the candidates objdump did not reach, each followed by 16 NOPs
@@ -211,5 +229,6 @@ class SweepTest {
         Files.write(dir.resolve("report.txt"), report);
         System.out.println(name + ": " + r);
         assertEquals(List.of(), r.mismatches.subList(0, Math.min(30, r.mismatches.size())), r.toString());
+        Compare.assertFloors(name, r, minCandidates, minTextFraction);
     }
 }

@@ -10,19 +10,44 @@ import io.kprobelab.kprobes.spi.RetprobeSlot;
 import io.kprobelab.machine.PtRegs;
 import io.kprobelab.machine.Reg;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Records the core's calls; "instructions" are one byte long except at addresses in {@code oddBoundaries}. */
 final class FakeArch implements ArchKprobes {
 
     static final long TRAMPOLINE = 0xffffffff81fff000L;
 
-    final List<String> calls = new ArrayList<>();
+    /** The calls in order; the core makes some from a thread of its own (see {@link #awaitCall}). */
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final List<Long> notBoundaries = new ArrayList<>();
     KprobesCore core;
     long task = 0x1000;
 
     @Override public String name() { return "fake"; }
+
+    private void record(String call) {
+        synchronized (calls) {
+            calls.add(call);
+            calls.notifyAll();
+        }
+    }
+
+    /** Waits up to {@code seconds} for {@code call} to be recorded; whether it was. */
+    boolean awaitCall(String call, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        synchronized (calls) {
+            while (!calls.contains(call)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(calls, left);
+            }
+            return true;
+        }
+    }
 
     @Override
     public void prepareKprobe(ProbePoint p) throws KprobeException {
@@ -30,12 +55,12 @@ final class FakeArch implements ArchKprobes {
             throw new KprobeException(Errno.EILSEQ, "0x" + Long.toHexString(p.addr()) + " is not an instruction boundary");
         }
         p.setOpcode(0x55);
-        calls.add("prepare " + Long.toHexString(p.addr()));
+        record("prepare " + Long.toHexString(p.addr()));
     }
 
-    @Override public void armKprobe(ProbePoint p) { calls.add("arm " + Long.toHexString(p.addr())); }
-    @Override public void disarmKprobe(ProbePoint p) { calls.add("disarm " + Long.toHexString(p.addr())); }
-    @Override public void removeKprobe(ProbePoint p) { calls.add("remove " + Long.toHexString(p.addr())); }
+    @Override public void armKprobe(ProbePoint p) { record("arm " + Long.toHexString(p.addr())); }
+    @Override public void disarmKprobe(ProbePoint p) { record("disarm " + Long.toHexString(p.addr())); }
+    @Override public void removeKprobe(ProbePoint p) { record("remove " + Long.toHexString(p.addr())); }
 
     @Override
     public void prepareKretprobe(RetprobeSlot ri, PtRegs regs) {
@@ -47,6 +72,6 @@ final class FakeArch implements ArchKprobes {
     @Override public boolean withinBlacklist(long addr) { return addr == TRAMPOLINE; }
     @Override public List<BlacklistRange> populateBlacklist() { return List.of(new BlacklistRange(TRAMPOLINE, TRAMPOLINE + 16, "kretprobe_trampoline")); }
     @Override public long[] stackTrace(PtRegs regs, int max) { return new long[] {regs.ip()}; }
-    @Override public void initKprobes(KprobesCore core) { this.core = core; calls.add("init " + core.generation().label()); }
-    @Override public void exitKprobes() { calls.add("exit"); }
+    @Override public void initKprobes(KprobesCore core) { this.core = core; record("init " + core.generation().label()); }
+    @Override public void exitKprobes() { record("exit"); }
 }

@@ -17,6 +17,7 @@ import io.kprobelab.kprobes.spi.ProbePoint;
 import io.kprobelab.machine.Reg;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,11 @@ class KprobesServiceTest {
                 .sym("jiffies", 0xffffffff82000000L, 8, 'D');
         arch = new FakeArch();
         core = new KprobesService(machine, arch, Generation.G2005, true);
+    }
+
+    @AfterEach
+    void tearDown() {
+        core.close();
     }
 
     @Test
@@ -148,10 +154,8 @@ class KprobesServiceTest {
         assertEquals(0, core.getKprobe(MKDIR).runPreHandlers(new FakeMachine.FakeRegs()));
         assertTrue(kp.isDisabled());
         assertTrue(kp.failure().contains("boom"));
-        for (int i = 0; i < 100 && !arch.calls.contains("disarm ffffffff81000100"); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(arch.calls.contains("disarm ffffffff81000100"));
+        // Disarming needs stop-machine, so the core does it on a thread of its own: wait for it, generously.
+        assertTrue(arch.awaitCall("disarm ffffffff81000100", 60), "not disarmed within 60 s: " + arch.calls);
     }
 
     @Test
@@ -257,7 +261,11 @@ class KprobesServiceTest {
     void defaultMaxactive_followsThe2005Rule() throws KprobeException {
         assertEquals(10, core.registerKretprobe(KretprobeSpec.on("sys_mkdir")).maxactive());
         KprobesService nonPreemptible = new KprobesService(machine, new FakeArch(), Generation.G2005, false);
-        assertEquals(1, nonPreemptible.registerKretprobe(KretprobeSpec.on("sys_rmdir")).maxactive());
+        try {
+            assertEquals(1, nonPreemptible.registerKretprobe(KretprobeSpec.on("sys_rmdir")).maxactive());
+        } finally {
+            nonPreemptible.close();
+        }
     }
 
     @Test

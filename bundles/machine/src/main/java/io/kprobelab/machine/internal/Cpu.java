@@ -62,6 +62,20 @@ final class Cpu {
      */
     static final int MXCSR_MASK = 0xffff;
 
+    /** x87 state (SDM Vol. 1 §8.1): control, status, abridged tag word, last opcode and pointers. */
+    int fcw = 0x37f, fsw, ftw, fop;
+    long fip, fdp;
+    /** ST0-ST7 as 80-bit images (10 bytes each): saved and restored, never computed on. */
+    final byte[] x87regs = new byte[80];
+    /** DR0-DR7 (DR4/DR5 unused: they alias DR6/DR7). */
+    final long[] dr = {0, 0, 0, 0, 0, 0, 0xffff0ff0L, 0x400};
+    /** LDTR selector (always null: the machine runs no code that needs an LDT). */
+    long ldtr;
+    /** IA32_TSC_AUX (RDTSCP's ECX) and the offset a write to IA32_TIME_STAMP_COUNTER set. */
+    long tscAux, tscOffset;
+    /** CPUID results (EAX EBX ECX EDX), reused. */
+    final long[] cpuidOut = new long[4];
+
     /** Instructions retired (virtual time). */
     long retired;
 
@@ -74,6 +88,8 @@ final class Cpu {
     long stiShadow = -1;
     /** HLT with IF=1: idle until an interrupt is delivered. */
     boolean halted;
+    /** No timer expires while set (a host call into the guest does not move the guest's timeline). */
+    boolean timeFrozen;
     /** The local x2APIC (timer, EOI) of this vCPU. */
     final Apic apic = new Apic();
     /** Port I/O devices (shared by the machine); null ports read as all ones and ignore writes. */
@@ -124,6 +140,21 @@ final class Cpu {
         this.mem = phys.mem;
         this.id = id;
         flushTlb();
+    }
+
+    /** Power-up state of the processor extensions a new image must not inherit (SDM Vol. 3 Table 10-1). */
+    void resetExtendedState() {
+        FpuOps.init(this);
+        java.util.Arrays.fill(x87regs, (byte) 0);
+        java.util.Arrays.fill(dr, 0);
+        dr[6] = 0xffff0ff0L;
+        dr[7] = 0x400;
+        ldtr = 0;
+        tscAux = 0;
+        tscOffset = 0;
+        msrs.clear();
+        timeFrozen = false;
+        apic.reset(id);
     }
 
     // ---------------------------------------------------------------- registers
@@ -339,9 +370,7 @@ final class Cpu {
 
     /** IF went from 0 to 1 (or an EOI unmasked the APIC): stop at the end of this block if an interrupt waits. */
     void interruptWindow() {
-        if (apic.irr != 0) {
-            runLimit = 0;
-        }
+        runLimit = 0;
     }
 
     /**
@@ -417,9 +446,21 @@ final class Cpu {
 
     static final int ACC_READ = 0, ACC_WRITE = 1, ACC_FETCH = 2;
 
-    /** Translates through the page tables and fills the TLB; returns the physical address. */
+    /**
+     * Translates through the page tables and fills the TLB; returns the physical address, or -1
+     * for memory-mapped I/O ({@link #mmioPa} holds the address; such pages never enter the TLB, so
+     * every access to them comes here).
+     */
     int translate(long va, int acc) {
         long pa = Mmu.walk(this, va, acc, cpl == 3);
+        if (pa >= mem.length) {
+            if (acc == ACC_FETCH) {
+                cr2 = va;
+                throw fault(14, 1 | 8 | 16, va); // no instructions are fetched from device memory
+            }
+            mmioPa = pa;
+            return -1;
+        }
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
         int base = (int) (pa & ~0xfffL);
@@ -435,6 +476,40 @@ final class Cpu {
             default: xTag[i] = vpn; xBase[i] = base;
         }
         return (int) pa;
+    }
+
+    /** Physical address of the memory-mapped I/O access {@link #translate} returned -1 for. */
+    long mmioPa;
+
+    /** A read of {@code size} bytes at physical {@code pa} past the end of RAM: the local APIC, else an unbacked bus (all ones). */
+    long mmioRead(long pa, int size) {
+        long base = apic.mmioBase();
+        if (base >= 0 && pa >= base && pa < base + 4096) {
+            int off = (int) (pa - base);
+            long v = apic.readRegister(off & ~0xf, retiredNow()) & 0xffffffffL;
+            v >>>= 8 * (off & 3);
+            return size == 8 ? v : v & mask(size);
+        }
+        return mask(size);
+    }
+
+    void mmioWrite(long pa, int size, long v) {
+        long base = apic.mmioBase();
+        if (base >= 0 && pa >= base && pa < base + 4096) {
+            int off = (int) (pa - base);
+            if ((off & 0xf) == 0 && size >= 4) { // the APIC takes aligned 32-bit writes (SDM Vol. 3 §11.4.1)
+                apic.writeRegister(this, off, (int) v, retiredNow());
+            }
+        }
+        // writes to unbacked addresses are dropped
+    }
+
+    /**
+     * Virtual time for a device access from inside a block: the block's start (ops do not track
+     * their index in the hot loop). Deterministic; at most a block (64 instructions) early.
+     */
+    private long retiredNow() {
+        return retired;
     }
 
     int xlateRead(long va) {
@@ -461,7 +536,8 @@ final class Cpu {
         if (rTag[i] == vpn) {
             return mem[rBase[i] + ((int) va & 0xfff)] & 0xff;
         }
-        return mem[translate(va, ACC_READ)] & 0xff;
+        int pa = translate(va, ACC_READ);
+        return pa >= 0 ? mem[pa] & 0xff : mmioRead(mmioPa, 1);
     }
 
     long rd16(long va) {
@@ -507,6 +583,9 @@ final class Cpu {
         int off = (int) va & 0xfff;
         if (off + size <= 4096) {
             int pa = translate(va, ACC_READ);
+            if (pa < 0) {
+                return mmioRead(mmioPa, size);
+            }
             switch (size) {
                 case 2: return (short) I16.get(mem, pa) & 0xffffL;
                 case 4: return (int) I32.get(mem, pa) & 0xffffffffL;
@@ -516,11 +595,18 @@ final class Cpu {
         // Crosses a page: translate both pages before reading (either may fault).
         int first = 4096 - off;
         int pa1 = translate(va, ACC_READ);
+        long mmio1 = mmioPa;
         int pa2 = translate(va + first, ACC_READ);
+        long mmio2 = mmioPa;
         long v = 0;
         for (int k = size - 1; k >= 0; k--) {
-            int pa = k < first ? pa1 + k : pa2 + (k - first);
-            v = (v << 8) | (mem[pa] & 0xff);
+            long b;
+            if (k < first) {
+                b = pa1 >= 0 ? mem[pa1 + k] & 0xff : mmioRead(mmio1 + k, 1);
+            } else {
+                b = pa2 >= 0 ? mem[pa2 + k - first] & 0xff : mmioRead(mmio2 + k - first, 1);
+            }
+            v = (v << 8) | b;
         }
         return v;
     }
@@ -532,7 +618,12 @@ final class Cpu {
             mem[wBase[i] + ((int) va & 0xfff)] = (byte) v;
             return;
         }
-        mem[translate(va, ACC_WRITE)] = (byte) v;
+        int pa = translate(va, ACC_WRITE);
+        if (pa >= 0) {
+            mem[pa] = (byte) v;
+        } else {
+            mmioWrite(mmioPa, 1, v);
+        }
     }
 
     void wr16(long va, long v) {
@@ -581,6 +672,10 @@ final class Cpu {
         int off = (int) va & 0xfff;
         if (off + size <= 4096) {
             int pa = translate(va, ACC_WRITE);
+            if (pa < 0) {
+                mmioWrite(mmioPa, size, v);
+                return;
+            }
             switch (size) {
                 case 2: I16.set(mem, pa, (short) v); break;
                 case 4: I32.set(mem, pa, (int) v); break;
@@ -590,10 +685,22 @@ final class Cpu {
         }
         int first = 4096 - off;
         int pa1 = translate(va, ACC_WRITE);
+        long mmio1 = mmioPa;
         int pa2 = translate(va + first, ACC_WRITE);
+        long mmio2 = mmioPa;
         for (int k = 0; k < size; k++) {
-            int pa = k < first ? pa1 + k : pa2 + (k - first);
-            mem[pa] = (byte) (v >>> (k << 3));
+            byte b = (byte) (v >>> (k << 3));
+            if (k < first) {
+                if (pa1 >= 0) {
+                    mem[pa1 + k] = b;
+                } else {
+                    mmioWrite(mmio1 + k, 1, b);
+                }
+            } else if (pa2 >= 0) {
+                mem[pa2 + k - first] = b;
+            } else {
+                mmioWrite(mmio2 + k - first, 1, b);
+            }
         }
     }
 

@@ -152,6 +152,7 @@ public final class MachineImpl implements Machine {
 
     private void doLoad(ElfImage img) {
         phys.reset();
+        phys.hostText = null;
         long pml4 = phys.allocFrame();
         for (VcpuImpl v : vcpus) {
             Cpu c = v.cpu;
@@ -162,7 +163,7 @@ public final class MachineImpl implements Machine {
             c.setRflags(2);
             java.util.Arrays.fill(c.r, 0);
             c.segmentsLive = false;
-            c.apic.reset();
+            c.resetExtendedState();
             c.halted = false;
             c.stiShadow = -1;
             c.idtBase = 0;
@@ -242,8 +243,10 @@ public final class MachineImpl implements Machine {
             c.clearBlockCache();
             java.util.Arrays.fill(c.r, 0);
             java.util.Arrays.fill(c.sregs, 0);
-            c.msrs.clear();
-            c.apic.reset();
+            c.resetExtendedState();
+            if (e.x2apic()) {
+                c.apic.base |= Apic.BASE_EXTD; // as the KprobeLab guest's loader leaves it (BOOT.md)
+            }
             // Long mode with paging, as a 64-bit boot loader leaves it (SDM Vol. 3 §9.8.5)
             c.cr0 = 0x80000011L; // PG | ET | PE
             c.cr2 = 0;
@@ -292,6 +295,22 @@ public final class MachineImpl implements Machine {
                 sentinel = 0; // not mapped by the loader: no calls
             }
         }
+        phys.hostText = null;
+        if (e.hostTextEnd() != 0) {
+            // The host text area: the call sentinel (a HLT) on its first page, the call stack on
+            // its last pages unless the loader gave one, text allocated between them.
+            phys.hostText = new HostTextArea(e.hostTextStart(), e.hostTextEnd());
+            long f = mapHostPage(e.hostTextStart(), HostTextArea.EXEC);
+            phys.mem[(int) f] = (byte) 0xf4;
+            sentinel = e.hostTextStart();
+            if (callStack == 0) {
+                for (long p = e.hostTextEnd() - AREA_STACK_PAGES * 4096L; p != e.hostTextEnd(); p += 4096) {
+                    mapHostPage(p, HostTextArea.WRITE);
+                }
+                callStack = e.hostTextEnd() - 16;
+            }
+            textCursor = e.hostTextStart() + 4096;
+        }
     }
 
     @Override
@@ -303,9 +322,11 @@ public final class MachineImpl implements Machine {
         return v.onThread(() -> {
             long t0 = System.nanoTime();
             if (!ports.poweredOff) {
+                ports.com1.acceptHostInput();
                 v.run(-1, maxInstructions, true);
             }
-            return new RunResult(ports.poweredOff, ports.exitStatus, v.cpu.retired, System.nanoTime() - t0);
+            return new RunResult(ports.poweredOff, ports.exitStatus, v.cpu.retired, System.nanoTime() - t0,
+                    ports.resetRequested);
         });
     }
 
@@ -403,6 +424,37 @@ public final class MachineImpl implements Machine {
     /** A kernel was booted ({@link #bootKernel}): its own page tables, not the bare-mode ones. */
     private volatile boolean kernelBooted;
 
+    /** Pages at the end of the host text area for {@link #call}'s stack (writable, never executable). */
+    static final int AREA_STACK_PAGES = 8;
+
+    /** Maps a fresh host frame at {@code va} in the host text area. */
+    private long mapHostPage(long va, long rights) {
+        long f = phys.allocFrame();
+        phys.hostText.map(va, f, rights);
+        for (VcpuImpl v : vcpus) {
+            v.cpu.flushTlbPage(va);
+        }
+        return f;
+    }
+
+    /** {@code module_alloc} in the host text area: fresh host frames, read-only and executable. */
+    private long allocateInArea(long near, int pages) {
+        HostTextArea area = phys.hostText;
+        long va = textCursor;
+        long last = va + (long) pages * 4096;
+        if (Long.compareUnsigned(last, area.end - AREA_STACK_PAGES * 4096L) > 0) {
+            throw new IllegalStateException("the host text area is full (" + ((area.end - area.start) >> 12) + " pages)");
+        }
+        if (Math.abs(last - near) >= (1L << 31) || Math.abs(va - near) >= (1L << 31)) {
+            throw new IllegalStateException("the host text area is not within 2 GB of 0x" + Long.toHexString(near));
+        }
+        for (long p = va; p != last; p += 4096) {
+            mapHostPage(p, HostTextArea.EXEC);
+        }
+        textCursor = last;
+        return va;
+    }
+
     /**
      * {@code module_alloc} on a booted kernel: pages of its {@code kprobe_insn_slots} ..
      * {@code kprobe_insn_slots_end} area (BOOT.md section 2), which the kernel maps read-only and
@@ -439,7 +491,7 @@ public final class MachineImpl implements Machine {
         long[] out = new long[1];
         stopMachine(() -> {
             if (kernelBooted) {
-                out[0] = allocateInsnSlots(near, pages);
+                out[0] = phys.hostText != null ? allocateInArea(near, pages) : allocateInsnSlots(near, pages);
                 return;
             }
             if (textCursor == 0) {
@@ -592,7 +644,8 @@ public final class MachineImpl implements Machine {
         long[] savedR = c.r.clone();
         long[] savedXmm = c.xmm.clone();
         int savedMxcsr = c.mxcsr;
-        long savedRip = c.rip, savedFlags = c.rflags(), savedRetired = c.retired, savedTimer = c.apic.timerAt;
+        long savedRip = c.rip, savedFlags = c.rflags(), savedRetired = c.retired;
+        boolean savedFrozen = c.timeFrozen;
         long savedGs = c.gsBase, savedKgs = c.kernelGsBase, savedCs = c.sregs[1], savedSs = c.sregs[2];
         long savedShadow = c.stiShadow;
         int savedCpl = c.cpl;
@@ -623,7 +676,7 @@ public final class MachineImpl implements Machine {
             c.rip = address;
             c.setRflags(2);
             c.halted = false;
-            c.apic.timerAt = Apic.NEVER; // the guest's timeline stands still during a host call
+            c.timeFrozen = true; // the guest's timeline stands still during a host call
             long t0 = System.nanoTime();
             v.run(sentinel + 1, budget);
             long ns = System.nanoTime() - t0;
@@ -637,7 +690,7 @@ public final class MachineImpl implements Machine {
             c.rip = savedRip;
             c.setRflags(savedFlags);
             c.retired = savedRetired;
-            c.apic.timerAt = savedTimer;
+            c.timeFrozen = savedFrozen;
             c.gsBase = savedGs;
             c.kernelGsBase = savedKgs;
             c.sregs[1] = savedCs;

@@ -10,6 +10,13 @@ final class Mmu {
 
     static final long P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, NX = 1L << 63;
     static final long ADDR = 0x000ffffffffff000L;
+    /**
+     * MAXPHYADDR, the physical address width CPUID leaf 0x80000008 reports: page-table addresses
+     * at or above it are reserved bits. Physical addresses between the end of RAM and it are
+     * memory-mapped I/O (the local APIC) or unbacked bus addresses.
+     */
+    static final int PHYS_BITS = 40;
+    static final long PHYS_LIMIT = 1L << PHYS_BITS;
 
     private Mmu() {
     }
@@ -26,7 +33,10 @@ final class Mmu {
         if (!canonical(va)) {
             throw c.gp(0);
         }
-        long r = walk(c.mem, c.cr3, va, acc, user, (c.cr0 & 0x10000) != 0, (c.efer & 0x800) != 0, true);
+        long r = walk(c.mem, c.cr3, va, acc, user, (c.cr0 & 0x10000) != 0, (c.efer & 0x800) != 0, true, true);
+        if (r < 0) {
+            r = overlay(c, va, acc, user, r);
+        }
         if (r < 0) {
             c.cr2 = va;
             throw c.fault(14, (int) -r - 1, va);
@@ -41,6 +51,9 @@ final class Mmu {
         }
         long r = walk(c.mem, c.cr3, va, acc, false, (c.cr0 & 0x10000) != 0, (c.efer & 0x800) != 0, true);
         if (r < 0) {
+            r = overlay(c, va, acc, false, r);
+        }
+        if (r < 0) {
             c.cr2 = va;
             throw c.fault(14, (int) -r - 1, va);
         }
@@ -54,20 +67,45 @@ final class Mmu {
         }
         long r = walk(c.mem, c.cr3, va, acc, false, true, (c.efer & 0x800) != 0, false);
         if (r < 0) {
+            r = overlay(c, va, acc, false, r);
+        }
+        if (r < 0) {
             throw new MemoryFault(va, (int) -r - 1);
         }
         return r;
     }
 
-    /** Returns the physical address, or {@code -(errorCode + 1)} for a page fault. */
+    /**
+     * Where the guest's tables map nothing ({@code fault} without its present bit), the machine's
+     * {@link HostTextArea} may: its translation, else {@code fault} unchanged.
+     */
+    private static long overlay(Cpu c, long va, int acc, boolean user, long fault) {
+        HostTextArea area = c.phys.hostText;
+        if (area == null || !area.contains(va) || ((-fault - 1) & 1) != 0) {
+            return fault;
+        }
+        return area.translate(va, acc, user, (c.efer & 0x800) != 0);
+    }
+
+    /** Returns the physical address in RAM, or {@code -(errorCode + 1)} for a page fault. */
     static long walk(byte[] mem, long cr3, long va, int acc, boolean user, boolean wp, boolean nxe, boolean setAd) {
+        return walk(mem, cr3, va, acc, user, wp, nxe, setAd, false);
+    }
+
+    /**
+     * Returns the physical address, or {@code -(errorCode + 1)} for a page fault; with {@code mmio}
+     * an address past the end of RAM (below {@link #PHYS_LIMIT}) is returned for the caller's
+     * memory-mapped I/O, else it faults as a reserved-bit violation.
+     */
+    static long walk(byte[] mem, long cr3, long va, int acc, boolean user, boolean wp, boolean nxe, boolean setAd,
+            boolean mmio) {
         int err = (acc == Cpu.ACC_WRITE ? 2 : 0) | (user ? 4 : 0) | (acc == Cpu.ACC_FETCH && nxe ? 16 : 0);
         long table = cr3 & ADDR;
         boolean writable = true, userOk = true, exec = true;
         for (int level = 3; level >= 0; level--) {
             int shift = 12 + 9 * level;
             long entryPa = table + (((va >>> shift) & 0x1ff) << 3);
-            if (entryPa + 8 > mem.length) {
+            if (entryPa + 8 > mem.length) { // page tables outside RAM: treated as reserved
                 return -(err | 8) - 1;
             }
             long e = (long) Cpu.I64.get(mem, (int) entryPa);
@@ -96,7 +134,7 @@ final class Mmu {
                     return -(err | 1) - 1;
                 }
                 long pa = (e & ADDR & ~pageMask) | (va & pageMask);
-                if (pa >= mem.length) {
+                if (pa >= mem.length && (!mmio || pa >= PHYS_LIMIT)) {
                     return -(err | 1 | 8) - 1;
                 }
                 if (setAd) {

@@ -19,6 +19,8 @@ final class PhysMemory {
      * replaced as a whole when one is added, read by the translator.
      */
     volatile java.util.Map<Long, io.kprobelab.machine.HostFunction> hostFunctions = java.util.Map.of();
+    /** The host text area of the booted kernel, or null (bare mode, the KprobeLab guest). */
+    volatile HostTextArea hostText;
     /** Bump allocator for frames (page tables, segments, stacks), in bytes from 0. */
     private long nextFrame = 0x100000;
 

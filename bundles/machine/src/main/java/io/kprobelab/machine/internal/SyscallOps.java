@@ -128,7 +128,13 @@ final class SyscallOps {
                 throw c.gp(0);
             }
             int p = port >= 0 ? port : (int) c.r[2] & 0xffff;
-            c.setReg(size, 0, c.io == null ? Cpu.mask(size) : c.io.in(p, size));
+            if (c.io == null) {
+                c.setReg(size, 0, Cpu.mask(size));
+                return;
+            }
+            c.io.now = c.retired + idx;
+            c.setReg(size, 0, c.io.in(p, size));
+            c.interruptWindow(); // reading a device (IIR, the PIC's poll) may change what is pending
         }
 
         @Override
@@ -152,9 +158,14 @@ final class SyscallOps {
                 throw c.gp(0);
             }
             int p = port >= 0 ? port : (int) c.r[2] & 0xffff;
-            if (c.io != null && c.io.out(p, size, c.r[0] & Cpu.mask(size))) {
+            if (c.io == null) {
+                return;
+            }
+            c.io.now = c.retired + idx;
+            if (c.io.out(p, size, c.r[0] & Cpu.mask(size))) {
                 throw c.event(Cpu.EV_POWEROFF, 0);
             }
+            c.runLimit = 0; // a device write may arm a timer or raise an interrupt: re-check at the boundary
         }
 
         @Override

@@ -208,57 +208,30 @@ final class SystemOps {
         }
     }
 
+    /** CPUID: the machine's CPU model ({@link CpuModel}). */
     static final class Cpuid extends Op {
         @Override
         void exec(Cpu c) {
             long[] r = c.r;
-            int leaf = (int) r[0];
-            long a = 0, b = 0, cc = 0, d = 0;
-            switch (leaf) {
-                case 0: // "KprobeLabCPU"
-                    a = 7;
-                    b = le("Kpro");
-                    d = le("beLa");
-                    cc = le("bCPU");
-                    break;
-                case 1:
-                    a = 0x000606a6L;
-                    b = ((long) c.id << 24) | 0x00010800L;
-                    cc = (1L << 23) | (1L << 21) | (1L << 13); // POPCNT, x2APIC, CMPXCHG16B
-                    // FPU TSC MSR PAE CX8 APIC SEP PGE CMOV, SSE SSE2 (usable once the OS sets CR4.OSFXSR)
-                    d = 1 | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11) | (1 << 13) | (1 << 15)
-                            | (1 << 25) | (1 << 26);
-                    break;
-                case 7:
-                    if ((int) r[1] == 0) {
-                        b = (1 << 3); // BMI1 (TZCNT)
-                    }
-                    break;
-                case 0x80000000:
-                    a = 0x80000001L;
-                    break;
-                case 0x80000001:
-                    cc = 1 << 5; // LZCNT (ABM)
-                    d = (1L << 11) | (1L << 20) | (1L << 29); // SYSCALL, NX, LM
-                    break;
-                default:
-            }
-            r[0] = a & 0xffffffffL;
-            r[3] = b & 0xffffffffL;
-            r[1] = cc & 0xffffffffL;
-            r[2] = d & 0xffffffffL;
+            long[] out = c.cpuidOut;
+            CpuModel.cpuid((int) r[0], (int) r[1], c.apic.id, out);
+            r[0] = out[0];
+            r[3] = out[1];
+            r[1] = out[2];
+            r[2] = out[3];
         }
 
-        private static long le(String s) {
-            return (s.charAt(0)) | (s.charAt(1) << 8) | (s.charAt(2) << 16) | ((long) s.charAt(3) << 24);
+        @Override
+        boolean endsBlock() {
+            return true; // serializing
         }
     }
 
-    /** RDTSC: virtual time, the count of instructions retired before this one. */
+    /** RDTSC: virtual time, the count of instructions retired before this one (plus IA32_TSC's offset). */
     static final class Rdtsc extends Op {
         @Override
         void exec(Cpu c) {
-            long t = c.retired + idx;
+            long t = c.retired + idx + c.tscOffset;
             c.r[0] = t & 0xffffffffL;
             c.r[2] = t >>> 32;
         }
@@ -322,6 +295,7 @@ final class SystemOps {
         }
     }
 
+    /** RDMSR / WRMSR of the MSRs in {@link Msrs}; any other index raises #GP(0), as on hardware. */
     static final class Msr extends Op {
         final boolean write;
 
@@ -336,38 +310,24 @@ final class SystemOps {
             }
             long[] r = c.r;
             int msr = (int) r[1];
-            if (Apic.owns(msr)) {
-                if (write) {
-                    c.apic.write(c, msr, (r[2] << 32) | (r[0] & 0xffffffffL), c.retired + idx + 1);
-                } else {
-                    long v = c.apic.read(c, msr, c.retired + idx + 1);
-                    r[0] = v & 0xffffffffL;
-                    r[2] = v >>> 32;
-                }
-                return;
-            }
+            long now = c.retired + idx;
             if (write) {
-                long v = (r[2] << 32) | (r[0] & 0xffffffffL);
-                switch (msr) {
-                    case 0xc0000080: c.efer = (v & ~0x400L) | (c.efer & 0x400L); c.flushTlb(); break; // LMA is read-only
-                    case 0xc0000100: c.fsBase = v; break;
-                    case 0xc0000101: c.gsBase = v; break;
-                    case 0xc0000102: c.kernelGsBase = v; break;
-                    default: c.msrs.put(msr, v);
+                if (!Msrs.write(c, msr, (r[2] << 32) | (r[0] & 0xffffffffL), now)) {
+                    throw c.gp(0);
                 }
             } else {
-                long v;
-                switch (msr) {
-                    case 0xc0000080: v = c.efer; break;
-                    case 0xc0000100: v = c.fsBase; break;
-                    case 0xc0000101: v = c.gsBase; break;
-                    case 0xc0000102: v = c.kernelGsBase; break;
-                    case 0x10: v = c.retired + idx; break; // IA32_TIME_STAMP_COUNTER
-                    default: v = c.msrs.getOrDefault(msr, 0L);
+                Long v = Msrs.read(c, msr, now);
+                if (v == null) {
+                    throw c.gp(0);
                 }
                 r[0] = v & 0xffffffffL;
                 r[2] = v >>> 32;
             }
+        }
+
+        @Override
+        int flagEffects() {
+            return MAY_FAULT;
         }
 
         @Override
@@ -430,14 +390,14 @@ final class SystemOps {
         }
     }
 
-    /** RDTSCP: RDTSC plus IA32_TSC_AUX (the CPU number here) in ECX. */
+    /** RDTSCP: RDTSC plus IA32_TSC_AUX in ECX. */
     static final class Rdtscp extends Op {
         @Override
         void exec(Cpu c) {
-            long t = c.retired + idx;
+            long t = c.retired + idx + c.tscOffset;
             c.r[0] = t & 0xffffffffL;
             c.r[2] = t >>> 32;
-            c.r[1] = c.id;
+            c.r[1] = c.tscAux & 0xffffffffL;
         }
     }
 
@@ -490,12 +450,39 @@ final class SystemOps {
                     if (sreg == 1 || sreg > 5) {
                         throw c.fault(6, -1, rip); // MOV CS is #UD
                     }
-                    c.sregs[sreg] = m.read(c, 2);
+                    long sel = m.read(c, 2);
+                    if (sreg == 4 || sreg == 5) {
+                        // In 64-bit mode loading FS or GS loads the base from the descriptor: 0 for a
+                        // null selector (Intel; Linux's context switch relies on it), else the
+                        // descriptor's 32-bit base (SDM Vol. 3 §3.4.4)
+                        long base = segmentBase(c, sel);
+                        if (sreg == 4) {
+                            c.fsBase = base;
+                        } else {
+                            c.gsBase = base;
+                        }
+                    }
+                    c.sregs[sreg] = sel;
                     break;
                 default:
                     m.write(c, m.isMem() ? 2 : size, sreg == 1 ? c.cs() : sreg == 2 ? c.ss() : c.sregs[sreg]);
             }
         }
+    }
+
+    /** The 32-bit base of data-segment descriptor {@code sel}, 0 for a null selector or without a GDT. */
+    static long segmentBase(Cpu c, long sel) {
+        if ((sel & ~3L) == 0 || c.gdtLimit == 0) {
+            return 0;
+        }
+        if ((sel & 4) != 0 || (sel & ~7L) + 7 > c.gdtLimit) {
+            throw c.gp((int) sel & ~3);
+        }
+        long d = Idt.read64(c, c.gdtBase + (sel & ~7L));
+        if (((d >>> 47) & 1) == 0) {
+            throw c.fault(11, (int) sel & ~3, 0);
+        }
+        return ((d >>> 16) & 0xffffff) | (((d >>> 56) & 0xff) << 24);
     }
 
     /** An instruction longer than 15 bytes raises #GP(0). */

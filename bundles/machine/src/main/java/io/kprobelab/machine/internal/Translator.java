@@ -405,6 +405,27 @@ final class Translator {
             case 0xe9: case 0xeb: return new BranchOps.Jmp(in.branchTarget());
             case 0xf4: return new SystemOps.Hlt();
             case 0xcf: return in.rexW() ? new SyscallOps.Iretq() : null; // 16/32-bit IRET: not in 64-bit kernels
+            case 0xca: return new PlatformOps.FarReturn(in.rexW() ? 8 : v == 2 ? 2 : 4, (int) (in.imm() & 0xffff));
+            case 0xcb: return new PlatformOps.FarReturn(in.rexW() ? 8 : v == 2 ? 2 : 4, 0);
+            case 0x9b: return new FpuOps.Control(FpuOps.Control.FWAIT);
+            case 0xd9:
+                if (in.mod() != 3) {
+                    switch (in.reg() & 7) {
+                        case 4: return new FpuOps.Memory(FpuOps.Memory.FLDENV, mem(in));
+                        case 5: return new FpuOps.Memory(FpuOps.Memory.FLDCW, mem(in));
+                        case 6: return new FpuOps.Memory(FpuOps.Memory.FNSTENV, mem(in));
+                        case 7: return new FpuOps.Memory(FpuOps.Memory.FNSTCW, mem(in));
+                        default: return null;
+                    }
+                }
+                return null;
+            case 0xdb:
+                if (in.modrm() == 0xe2) {
+                    return new FpuOps.Control(FpuOps.Control.FNCLEX);
+                }
+                return in.modrm() == 0xe3 ? new FpuOps.Control(FpuOps.Control.FNINIT) : null;
+            case 0xdd: return in.mod() != 3 && (in.reg() & 7) == 7 ? new FpuOps.Memory(FpuOps.Memory.FNSTSW, mem(in)) : null;
+            case 0xdf: return in.modrm() == 0xe0 ? new FpuOps.Control(FpuOps.Control.FNSTSW_AX) : null;
             case 0xe4: return new SyscallOps.In(1, (int) in.imm() & 0xff);
             case 0xe5: return new SyscallOps.In(v == 2 ? 2 : 4, (int) in.imm() & 0xff);
             case 0xe6: return new SyscallOps.Out(1, (int) in.imm() & 0xff);
@@ -436,6 +457,7 @@ final class Translator {
                     // operand size is forced); PUSH r/m is 64-bit unless 66 makes it 16.
                     case 2: return new BranchOps.CallInd(rm(in, 8));
                     case 4: return new BranchOps.JmpInd(rm(in, 8));
+                    case 5: return in.mod() != 3 ? new PlatformOps.FarJump(in.rexW() ? 8 : v == 2 ? 2 : 4, mem(in)) : null;
                     case 6: {
                         int ps = in.has(Insn.PFX_OPSIZE) && !in.rexW() ? 2 : 8;
                         return new MoveOps.Push(ps, rm(in, ps));
@@ -510,6 +532,12 @@ final class Translator {
         boolean f3 = in.lastRepPrefix() == 0xf3;
         switch (op) {
             case 0x00:
+                if ((in.reg() & 7) == 0) {
+                    return new PlatformOps.Ldt(false, rm(in, v), v);
+                }
+                if ((in.reg() & 7) == 2) {
+                    return new PlatformOps.Ldt(true, rm(in, 2), 2);
+                }
                 if ((in.reg() & 7) == 3) {
                     return new SystemOps.Descriptor(SystemOps.Descriptor.LTR, rm(in, 2), 0, 2);
                 }
@@ -539,9 +567,18 @@ final class Translator {
                 if (in.modrm() == 0xf8) {
                     return new SystemOps.Swapgs();
                 }
+                if ((in.reg() & 7) == 4) {
+                    return new PlatformOps.Msw(false, rm(in, v), v);
+                }
+                if ((in.reg() & 7) == 6) {
+                    return new PlatformOps.Msw(true, rm(in, 2), 2);
+                }
                 return null;
             case 0x0b: return new SystemOps.Undefined("invalid opcode: 0f 0b (ud2)");
             case 0xae:
+                if (in.mod() != 3 && (in.reg() & 7) <= 1 && SseTranslator.mandatoryPrefix(in) == SseTranslator.NONE) {
+                    return new FpuOps.Fxsave((in.reg() & 7) == 1, in.rexW(), mem(in)); // FXSAVE, FXRSTOR
+                }
                 // lfence/mfence/sfence (mod 3, /5 /6 /7) order nothing in a sequential interpreter;
                 // clflush m8 (/7) has no cache to flush.
                 if (in.mod() == 3 ? (in.reg() & 7) >= 5 : (in.reg() & 7) == 7) {
@@ -550,6 +587,14 @@ final class Translator {
                 return SseTranslator.op(in); // ldmxcsr, stmxcsr
             case 0x0d: return new SystemOps.Nop(); // prefetchw
             case 0x06: return new SystemOps.Clts();
+            case 0x08: case 0x09: return new PlatformOps.CacheControl(); // INVD, WBINVD
+            case 0x21: return new PlatformOps.MovDr(false, in.reg(), in.rm());
+            case 0x23: return new PlatformOps.MovDr(true, in.reg(), in.rm());
+            case 0xc7:
+                if (in.mod() != 3 && (in.reg() & 7) == 1 && !in.has(Insn.PFX_OPSIZE) && in.lastRepPrefix() == 0) {
+                    return new PlatformOps.Cmpxchg8b16b(in.rexW(), mem(in));
+                }
+                return null;
             case 0xc3: // movnti m32/m64, r: a plain store (the non-temporal hint means nothing here)
                 return in.mod() != 3 && SseTranslator.mandatoryPrefix(in) == SseTranslator.NONE
                         ? mov(v == 8 ? 8 : 4, mem(in), Opnd.reg(in.reg())) : null;

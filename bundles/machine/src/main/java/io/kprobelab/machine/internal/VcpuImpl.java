@@ -89,7 +89,8 @@ final class VcpuImpl implements Vcpu {
      * (the shell's ^C) stops the guest at its next instruction boundary outside a single-step:
      * a kernel run slice ends early, a call ends with {@link CancellationException}; this waits
      * for the vCPU to get there, so the machine is idle and consistent when it returns, with the
-     * caller's interrupt status set again.
+     * caller's interrupt status set again. A caller already interrupted when it calls is not
+     * cancelled (its status is kept).
      */
     <T> T onThread(Callable<T> work) {
         if (onOwnThread()) {
@@ -110,8 +111,10 @@ final class VcpuImpl implements Vcpu {
                 running = null;
             }
         });
+        // An interrupt from before this call is the caller's own business (it may be cleaning up
+        // after one, and needs the guest to run): only one that comes while waiting cancels.
+        boolean interrupted = Thread.interrupted();
         tasks.add(f);
-        boolean interrupted = false;
         try {
             while (true) {
                 try {
@@ -197,6 +200,8 @@ final class VcpuImpl implements Vcpu {
      */
     boolean run(long haltRip, long budget, boolean returnAtLimit) {
         Cpu c = cpu;
+        boolean outerSlice = kernelSlice;
+        kernelSlice = returnAtLimit;
         long limit = c.retired + budget;
         if (++depth == 1) {
             machine.enterGuest();
@@ -223,20 +228,26 @@ final class VcpuImpl implements Vcpu {
                     }
                     throw budgetOops(budget);
                 }
-                Apic apic = c.apic;
-                if (c.retired >= apic.timerAt) {
-                    apic.expire(c.retired);
+                long deadline = nextDeadline(c);
+                if (c.retired >= deadline) {
+                    expireTimers(c);
+                    deadline = nextDeadline(c);
                 }
                 boolean shadow = c.retired == c.stiShadow;
-                if (apic.irr != 0 && (c.flags & Cpu.IF) != 0 && !shadow && apic.deliverable()) {
-                    interrupt(apic.accept());
-                    continue;
+                if ((c.flags & Cpu.IF) != 0 && !shadow) {
+                    int vector = takeInterrupt(c);
+                    if (vector >= 0) {
+                        interrupt(vector);
+                        continue;
+                    }
                 }
                 if (c.halted) {
-                    if (apic.timerAt == Apic.NEVER) {
+                    if (deadline == Long.MAX_VALUE && !returnAtLimit) {
                         throw haltOops(c.rip, "vCPU halted with no interrupt pending or armed (hlt) at ");
                     }
-                    c.retired = Math.min(apic.timerAt, limit); // idle: virtual time jumps to the expiry
+                    // idle: virtual time jumps to the next timer expiry (or to the end of the slice
+                    // when none is armed: a kernel waiting for input lets time pass)
+                    c.retired = Math.min(deadline, limit);
                     continue;
                 }
                 if ((c.flags & Cpu.TF) != 0) {
@@ -251,7 +262,7 @@ final class VcpuImpl implements Vcpu {
                     }
                     continue;
                 }
-                c.runLimit = Math.min(limit, apic.timerAt);
+                c.runLimit = Math.min(limit, deadline);
                 int r = runBlocks();
                 if (r == EVENT && event(haltRip)) {
                     return true;
@@ -261,10 +272,52 @@ final class VcpuImpl implements Vcpu {
                 }
             }
         } finally {
+            kernelSlice = outerSlice;
             if (--depth == 0) {
                 machine.leaveGuest();
             }
         }
+    }
+
+    /** The current run is a slice of a booted kernel ({@link MachineImpl#runKernel}), not a call. */
+    private boolean kernelSlice;
+
+    /** The earliest timer deadline (local APIC timer, 8254 IRQ 0) in virtual time; none while time is frozen. */
+    private static long nextDeadline(Cpu c) {
+        if (c.timeFrozen) {
+            return Long.MAX_VALUE;
+        }
+        long d = c.apic.timerAt;
+        if (c.io != null && c.id == 0) {
+            d = Math.min(d, c.io.nextDeadline());
+        }
+        return d;
+    }
+
+    /** Virtual time reached a deadline: the timers raise their interrupts. */
+    private static void expireTimers(Cpu c) {
+        if (c.retired >= c.apic.timerAt) {
+            c.apic.expire(c, c.retired);
+        }
+        if (c.io != null && c.id == 0 && c.retired >= c.io.nextDeadline()) {
+            c.io.advance(c.retired);
+        }
+    }
+
+    /**
+     * The external interrupt the core takes now (IF=1, no STI shadow), or -1: the 8259's request
+     * through LINT0 as ExtINT (the vector comes from the PIC's INTA cycle, SDM Vol. 3 §11.5.1),
+     * else the local APIC's highest deliverable vector (moved to the ISR).
+     */
+    private static int takeInterrupt(Cpu c) {
+        if (c.io != null && c.id == 0 && c.apic.acceptsExtInt() && c.io.pic.intr()) {
+            return c.io.pic.acknowledge();
+        }
+        int v = c.apic.deliverableVector();
+        if (v >= 0) {
+            c.apic.accept(v);
+        }
+        return v;
     }
 
     private static final int BOUNDARY = 0, EVENT = 1, PARTIAL = 2;
@@ -356,13 +409,13 @@ final class VcpuImpl implements Vcpu {
         return deliver(Trap.DB, -1, op.rip, "single-step");
     }
 
-    /** Takes an external interrupt (the APIC timer): through the IDT, never offered to the sink. */
+    /** Takes an external interrupt (APIC or 8259): through the IDT, never offered to the sink. */
     private void interrupt(int vector) {
         Cpu c = cpu;
         c.halted = false;
         machine.countTrap(vector);
         Trap t = new Trap(vector, -1, c.rip, "interrupt");
-        if (!Idt.present(c) || !deliverThroughIdt(t, false, true)) {
+        if (!(Idt.present(c) || kernelSlice) || !deliverThroughIdt(t, false, true)) {
             throw new GuestOops(t, OopsReport.build(this, "interrupt " + vector + " with no usable IDT", t));
         }
     }
@@ -388,6 +441,12 @@ final class VcpuImpl implements Vcpu {
                 if ((c.flags & Cpu.IF) != 0) {
                     c.halted = true; // SDM Vol. 2A HLT: resumes on an interrupt, after the HLT
                     return false;
+                }
+                if (kernelSlice && c.io != null) {
+                    // A kernel that halts with interrupts off has stopped for good (Linux's
+                    // machine_halt): the machine is off.
+                    c.io.poweredOff = true;
+                    return true;
                 }
                 throw haltOops(op.rip, "vCPU halted with interrupts disabled (hlt) at ");
             case Cpu.EV_POWEROFF:
@@ -434,8 +493,9 @@ final class VcpuImpl implements Vcpu {
                 return false;
             }
         }
-        if (Idt.present(cpu) && deliverThroughIdt(t, evSoftware, false)) {
-            return false;
+        // A booted kernel always has an IDT, even an empty one (Linux empties it to triple-fault on purpose)
+        if ((Idt.present(cpu) || kernelSlice) && deliverThroughIdt(t, evSoftware, false)) {
+            return cpu.io != null && cpu.io.poweredOff;
         }
         throw new GuestOops(t, OopsReport.build(this, null, t));
     }
@@ -450,12 +510,27 @@ final class VcpuImpl implements Vcpu {
     private boolean deliverThroughIdt(Trap t, boolean software, boolean external) {
         Cpu c = cpu;
         int v = t.vector();
+        if (v < 32) {
+            remember(t);
+        }
         try {
             Idt.deliver(c, v, Math.max(t.errorCode(), 0), !software && !external && Idt.hasErrorCode(v), software);
             return true;
         } catch (CpuException e) {
             int second = c.evVector;
             if (v == Trap.DF) {
+                if (kernelSlice && c.io != null) {
+                    // A triple fault resets the processor (SDM Vol. 3 §6.15, interrupt 8): for a
+                    // booted kernel that is its reboot (Linux's reboot=t), which ends the run.
+                    c.io.resetRequested = true;
+                    c.io.poweredOff = true;
+                    Trap tf = new Trap(Trap.DF, 0, c.rip, "triple fault");
+                    System.getLogger(VcpuImpl.class.getName()).log(System.Logger.Level.WARNING,
+                            "the guest reset the machine: " + OopsReport.build(this, "triple fault: "
+                                    + Trap.name(second) + " while delivering #DF at " + fmt(c.rip) + "; traps before: "
+                                    + recentTraps(), tf));
+                    return true;
+                }
                 Trap tf = new Trap(Trap.DF, 0, c.rip, "triple fault");
                 throw new GuestOops(tf, OopsReport.build(this, "triple fault: " + Trap.name(second)
                         + " while delivering #DF at " + fmt(c.rip), tf));
@@ -472,6 +547,29 @@ final class VcpuImpl implements Vcpu {
             return deliverThroughIdt(new Trap(nv, ne, nv == Trap.PF ? c.evAddr : c.rip, "fault during delivery"),
                     false, false);
         }
+    }
+
+    /** The last traps delivered through the IDT (vector, address), newest last, for triple-fault reports. */
+    private final long[] recent = new long[16];
+    private int recentNext;
+
+    private void remember(Trap t) {
+        recent[recentNext] = t.vector();
+        recent[recentNext + 1] = cpu.rip;
+        recentNext = (recentNext + 2) % recent.length;
+    }
+
+    private String recentTraps() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < recent.length; i += 2) {
+            int k = (recentNext + i) % recent.length;
+            if (recent[k] == 0 && recent[k + 1] == 0) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(Trap.name((int) recent[k])).append(" at ")
+                    .append(fmt(recent[k + 1]));
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     /** #DE, #TS, #NP, #SS, #GP (SDM Vol. 3 Table 6-4). */

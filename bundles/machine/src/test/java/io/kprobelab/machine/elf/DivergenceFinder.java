@@ -8,6 +8,7 @@ import io.kprobelab.machine.PtRegs;
 import io.kprobelab.machine.Reg;
 import io.kprobelab.machine.Symbol;
 import io.kprobelab.machine.Trap;
+import io.kprobelab.machine.internal.HostCpu;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,14 +42,18 @@ final class DivergenceFinder {
     }
 
     /**
-     * The outcome of a comparison.
+     * The outcome of a comparison. Status flags are compared at every step as the host allows
+     * ({@link HostCpu}): on an AMD host every flag; on another one a flag may first differ only
+     * after an instruction for which the SDM leaves it undefined (and then carries the difference
+     * until it is written again).
      *
-     * @param agree     every register at every step and the step count agree
-     * @param steps     steps compared
-     * @param flagsNote where the status flags first differed, or empty
-     * @param text      the description for a failure message
+     * @param agree        every register at every step and the step count agree
+     * @param steps        steps compared
+     * @param flagsNote    where the status flags first differed as this host allows, or empty
+     * @param flagsFailure where they first differed as this host does not allow, or empty
+     * @param text         the description for a failure message
      */
-    record Outcome(boolean agree, int steps, String flagsNote, String text) {
+    record Outcome(boolean agree, int steps, String flagsNote, String flagsFailure, String text) {
         @Override
         public String toString() {
             return text;
@@ -105,11 +110,11 @@ final class DivergenceFinder {
             }
             EmulatorTrace emu = EmulatorTrace.run(image, address, args, stackTop);
             if (hostStack != stackTop - 8) {
-                return new Outcome(false, 0, "", String.format("(the native run used stack 0x%x, not oracle_stack)", hostStack));
+                return new Outcome(false, 0, "", "", String.format("(the native run used stack 0x%x, not oracle_stack)", hostStack));
             }
             return compare(elf, host, hostResult, emu);
         } catch (Exception | AssertionError e) {
-            return new Outcome(false, 0, "", "(could not trace: " + e + ")");
+            return new Outcome(false, 0, "", "", "(could not trace: " + e + ")");
         }
     }
 
@@ -121,10 +126,10 @@ final class DivergenceFinder {
         out.append(String.format("low-address image: native 0x%x, emulator %s; %d/%d steps traced.",
                 hostResult, emu.result, host.size(), guest.size()));
         if (host.isEmpty() || guest.isEmpty()) {
-            return new Outcome(false, 0, "", out.append(" Nothing to compare (emulator: ").append(emu.note).append(')').toString());
+            return new Outcome(false, 0, "", "", out.append(" Nothing to compare (emulator: ").append(emu.note).append(')').toString());
         }
-        int flagsStep = -1;
-        String flagsNote = "";
+        String flagsNote = "", flagsFailure = "";
+        long differing = 0; // status flags that differ at the previous step
         for (int i = 0; i < Math.min(host.size(), guest.size()); i++) {
             long[] h = host.get(i), g = guest.get(i);
             List<String> diffs = new ArrayList<>();
@@ -143,23 +148,30 @@ final class DivergenceFinder {
             if (!diffs.isEmpty()) {
                 out.append(String.format(" First divergence at step %d, after executing [%s]: %s.", i, previous,
                         String.join("; ", diffs)));
-                if (flagsStep >= 0) {
-                    out.append(flagsNote);
-                }
+                out.append(flagsFailure).append(flagsNote);
                 out.append(" Preceding instructions:");
                 for (int k = Math.max(0, i - 4); k < i; k++) {
                     out.append(String.format(" | 0x%x: %s", host.get(k)[0], disasm.getOrDefault(host.get(k)[0], "?")));
                 }
-                return new Outcome(false, i, flagsNote, out.toString());
+                return new Outcome(false, i, flagsNote, flagsFailure, out.toString());
             }
             // Like the registers: a flag counts only once one side changed it since entry.
             long changed = ((h[RFLAGS] ^ host.get(0)[RFLAGS]) | (g[RFLAGS] ^ guest.get(0)[RFLAGS])) & STATUS_FLAGS;
-            long hf = h[RFLAGS] & changed, gf = g[RFLAGS] & changed;
-            if (flagsStep < 0 && i > 0 && hf != gf) {
-                flagsStep = i;
-                flagsNote = String.format(" (Status flags first differed at step %d after [%s]: native 0x%x, emulator 0x%x"
-                        + " (%s); may be flags the SDM leaves undefined.)", i, previous, hf, gf, flagNames(hf ^ gf));
+            long diff = (h[RFLAGS] ^ g[RFLAGS]) & changed;
+            long fresh = i == 0 ? 0 : diff & ~differing;
+            if (fresh != 0) {
+                String insn = disasm.getOrDefault(host.get(i - 1)[0], "?");
+                long tolerated = HostCpu.exactFlags() ? 0 : HostCpu.sdmUndefined(insn);
+                String what = String.format("status flags first differed at step %d after [%s]: native 0x%x, emulator"
+                        + " 0x%x (%s)", i, previous, h[RFLAGS] & changed, g[RFLAGS] & changed, flagNames(fresh));
+                if ((fresh & ~tolerated) != 0 && flagsFailure.isEmpty()) {
+                    flagsFailure = " (" + what + "; " + (HostCpu.exactFlags()
+                            ? "on an AMD host every flag must agree" : "not flags the SDM leaves undefined after it") + ".)";
+                } else if ((fresh & ~tolerated) == 0 && flagsNote.isEmpty()) {
+                    flagsNote = " (" + what + ": flags the SDM leaves undefined after it, not compared on this host.)";
+                }
             }
+            differing = diff;
         }
         if (host.size() > guest.size()) {
             long next = host.get(guest.size())[0];
@@ -168,11 +180,14 @@ final class DivergenceFinder {
         } else if (host.size() < guest.size()) {
             out.append(String.format(" Traces agree for %d steps; then the native run returns, the emulator goes on"
                     + " for %d steps.", host.size(), guest.size()));
-        } else {
+        } else if (flagsFailure.isEmpty()) {
             out.append(" Registers agree at every step: the difference is in memory or in the return path.");
+        } else {
+            out.append(" Registers agree at every step, status flags do not.");
         }
         boolean agree = host.size() == guest.size() && emu.result.equals("0x" + Long.toHexString(hostResult));
-        return new Outcome(agree, Math.min(host.size(), guest.size()), flagsNote, out.append(flagsNote).toString());
+        return new Outcome(agree, Math.min(host.size(), guest.size()), flagsNote, flagsFailure,
+                out.append(flagsFailure).append(flagsNote).toString());
     }
 
     /** {@code OF SF} for a mask of status flags. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kprobelab.machine.Machine;
 import io.kprobelab.machine.Symbol;
+import io.kprobelab.machine.internal.HostCpu;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ class SseWholeFunctionDifferentialTest {
     private static final Map<String, Map<String, long[]>> expected = new LinkedHashMap<>();
     private static final Map<String, Path> guestElfs = new LinkedHashMap<>();
     private static GuestCalls calls;
+    /** Steps compared by the step-by-step traces, in all. */
+    private static final java.util.concurrent.atomic.AtomicLong tracedSteps = new java.util.concurrent.atomic.AtomicLong();
 
     static List<String> guestFlags(String level) {
         List<String> f = new ArrayList<>(Gcc.FREESTANDING_SSE);
@@ -91,6 +94,8 @@ class SseWholeFunctionDifferentialTest {
         if (calls != null) {
             calls.close();
         }
+        System.out.println("SSE step-by-step traces: " + tracedSteps + " steps compared on host " + HostCpu.describe()
+                + ": registers, and " + HostCpu.flagPolicy());
     }
 
     // ------------------------------------------------------------------ the oracle's soundness
@@ -161,7 +166,9 @@ class SseWholeFunctionDifferentialTest {
             tests.add(DynamicTest.dynamicTest("O3 " + fn + " step by step", () -> {
                 DivergenceFinder.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(120),
                         () -> DivergenceFinder.trace("sse-O3", Gcc.FREESTANDING_SSE, LEVELS.get("O3"), GUEST_SOURCES, fn, args));
-                assertTrue(o.agree() && o.steps() > 0, "O3 " + fn + "(" + GuestCalls.hex(args) + "): " + o);
+                tracedSteps.addAndGet(o.steps());
+                assertTrue(o.agree() && o.steps() > 0 && o.flagsFailure().isEmpty(),
+                        "O3 " + fn + "(" + GuestCalls.hex(args) + "): " + o);
             }));
         }
         return tests.stream();

@@ -87,6 +87,14 @@ class BareCallTest {
         caller.join();
         assertTrue(flagAfter.get(), "the caller's interrupt status is set again");
         assertEquals(fib(10), m.call("fib", 10).rax(), "the vCPU is free for the next call");
+        // an interrupt from before the call is the caller's: the call runs, the status stays
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals(fib(10), m.call("fib", 10).rax());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

@@ -42,7 +42,9 @@ final class NativeOracle {
     /**
      * One case: a snippet (Intel syntax, ';'-separated), input registers and flags, compared
      * flags, and the input XMM registers (XMM n is {@code xmm[2n]}, low quadword, and
-     * {@code xmm[2n + 1]}) and MXCSR.
+     * {@code xmm[2n + 1]}) and MXCSR; and whether it is meant to fault. A case that faults alike
+     * natively and in the emulator is compared only up to the fault, so the faults are bounded:
+     * one that faults where it is not meant to, or runs to its end where it is, fails.
      */
     static final class Case {
         final String asm;
@@ -51,6 +53,8 @@ final class NativeOracle {
         final long flagMask;
         final long[] xmm;
         final int mxcsr;
+        /** Faults by design (#DE, #UD, #GP, #PF, int3); otherwise it must run to its end. */
+        boolean mustFault;
         byte[] code;
 
         Case(String asm, long[] regs, long flags, long flagMask) {
@@ -94,16 +98,27 @@ final class NativeOracle {
 
     /**
      * What {@link #compareAll} found: of how many cases, how many differ, how many faulted
-     * natively, and the first 40 differences, each after its case as {@code describe} put it.
+     * natively (and how many are meant to), how many broke that expectation, and the first 40
+     * differences and 20 broken expectations, each after its case as {@code describe} put it.
      */
-    record Comparison(int cases, int mismatches, int faults, String report) {
+    record Comparison(int cases, int mismatches, int faults, int mustFault, int faultsUnexpected, String report,
+            String faultReport) {
 
-        /** Fails, with the report, if any case differs from the host CPU. */
+        /**
+         * Fails, with the report, if any case differs from the host CPU, or faulted natively where
+         * it is not meant to, or ran to its end where it is: so the cases compared only up to a
+         * fault are exactly those written to fault.
+         */
         void assertNoMismatches() {
             if (mismatches > 0) {
                 fail(mismatches + " of " + cases + " cases differ from the host CPU:\n" + report);
             }
+            if (faultsUnexpected > 0) {
+                fail(faultsUnexpected + " of " + cases + " cases broke their fault expectation (" + faults
+                        + " faulted natively, " + mustFault + " are meant to):\n" + faultReport);
+            }
             assertEquals(0, mismatches);
+            assertEquals(mustFault, faults, "cases that fault natively = cases meant to fault");
         }
     }
 
@@ -112,20 +127,25 @@ final class NativeOracle {
         assemble(cases);
         List<String> nat = runNative(cases);
         Emulator emu = new Emulator();
-        int mismatches = 0, faults = 0;
-        StringBuilder report = new StringBuilder();
+        int mismatches = 0, faults = 0, must = 0, broken = 0;
+        StringBuilder report = new StringBuilder(), faultReport = new StringBuilder();
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
             String e = emu.run(c);
-            if (nat.get(i).startsWith("SIG")) {
-                faults++;
+            boolean faulted = nat.get(i).startsWith("SIG");
+            faults += faulted ? 1 : 0;
+            must += c.mustFault ? 1 : 0;
+            if (faulted != c.mustFault && broken++ < 20) {
+                faultReport.append(describe.apply(c)).append("\n   ").append(c.mustFault ? "meant to fault, ran to its end"
+                        : "faulted natively, not meant to: " + nat.get(i).substring(0, Math.min(40, nat.get(i).length())))
+                        .append('\n');
             }
             String d = compare(c, nat.get(i), e);
             if (d != null && mismatches++ < 40) {
                 report.append(describe.apply(c)).append("\n   ").append(d).append('\n');
             }
         }
-        return new Comparison(cases.size(), mismatches, faults, report.toString());
+        return new Comparison(cases.size(), mismatches, faults, must, broken, report.toString(), faultReport.toString());
     }
 
     static Path runner() throws IOException, InterruptedException {

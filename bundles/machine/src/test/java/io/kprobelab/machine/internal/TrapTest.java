@@ -67,16 +67,27 @@ class TrapTest {
                 result.set(e);
             }
         });
+        long before = m.vcpu(0).retired();
         caller.start();
-        Thread.sleep(100); // let the loop run from the decode cache
-        m.stopMachine(() -> {
-            try {
-                m.memory().poke(body, new byte[] {(byte) 0xcc}, 0, 1);
-            } catch (io.kprobelab.machine.MemoryFault e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        caller.join(10_000);
+        // Plant the int3 only once the loop has run thousands of passes from the decode cache (its
+        // retired count, read while stop-machine has the vCPU parked): the race the test names.
+        boolean[] planted = {false};
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!planted[0]) {
+            assertTrue(System.nanoTime() < deadline, "the loop did not run 100000 instructions within 60 s");
+            m.stopMachine(() -> {
+                if (m.vcpu(0).retired() - before >= 100_000) {
+                    try {
+                        m.memory().poke(body, new byte[] {(byte) 0xcc}, 0, 1);
+                    } catch (io.kprobelab.machine.MemoryFault e) {
+                        throw new IllegalStateException(e);
+                    }
+                    planted[0] = true;
+                }
+            });
+            Thread.sleep(1);
+        }
+        caller.join(60_000);
         assertFalse(caller.isAlive());
         assertTrue(result.get() instanceof io.kprobelab.machine.CallResult, String.valueOf(result.get()));
         assertEquals(1, seen.size());

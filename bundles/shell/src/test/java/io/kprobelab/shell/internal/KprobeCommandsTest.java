@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kprobelab.kprobes.Errno;
@@ -23,6 +24,7 @@ import io.kprobelab.machine.PtRegs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -150,13 +152,26 @@ class KprobeCommandsTest {
         events.pipe.add(List.of("a-1 [000] d.... 0.000002: myprobe: (f+0x0/0x20) arg1=0x1f", "third"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long start = System.nanoTime();
-        commands.pipe(300, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // returns on its own: a generous bound against a hang, not a measure of speed
+        assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> commands.pipe(300, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        long ns = System.nanoTime() - start;
         assertEquals("a-1 [000] d.... 0.000001: myprobe: (f+0x0/0x20) arg1=0x1e\n"
                 + "a-1 [000] d.... 0.000002: myprobe: (f+0x0/0x20) arg1=0x1f\nthird\n",
                 bytes.toString(StandardCharsets.UTF_8));
-        assertTrue(ms >= 290 && ms < 5000, ms + " ms");
-        assertTrue(events.pipeWaits.stream().allMatch(w -> w > 0 && w <= KprobeCommands.PIPE_POLL_MS), events.pipeWaits.toString());
+        // Not before the timeout: the command's deadline is on this clock and starts after ours.
+        assertTrue(ns >= TimeUnit.MILLISECONDS.toNanos(300), ns + " ns");
+        List<long[]> polls = events.polls();
+        assertTrue(polls.stream().allMatch(w -> w[0] > 0 && w[0] <= KprobeCommands.PIPE_POLL_MS), events.waits());
+        // Not past it either, whatever the machine's speed: each poll asks to wait at most the time
+        // left to the deadline (+1 ms of rounding). That deadline is at most 300 ms after the first
+        // poll arrived, and each poll is computed after the one before returned.
+        long deadline = polls.get(0)[1] + TimeUnit.MILLISECONDS.toNanos(300);
+        for (int k = 1; k < polls.size(); k++) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - polls.get(k - 1)[2]) + 1;
+            assertTrue(polls.get(k)[0] <= left, "poll " + k + " asked for " + polls.get(k)[0] + " ms with at most "
+                    + left + " ms left: " + events.waits());
+        }
     }
 
     @Test
@@ -165,11 +180,17 @@ class KprobeCommandsTest {
         events.pipe.add(List.of("one"));
         Thread t = new Thread(() -> commands.pipe(0, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
         t.start();
-        t.join(500);
+        // Evidence that it follows: past "one", two empty polls of a whole PIPE_POLL_MS each, and on.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.polls().size() < 3) {
+            assertTrue(System.nanoTime() < deadline, "pipe polled " + events.polls().size() + " times in 60 s");
+            Thread.sleep(1);
+        }
         assertTrue(t.isAlive(), "pipe with no timeout returned on its own");
+        assertTrue(events.polls().stream().allMatch(w -> w[0] == KprobeCommands.PIPE_POLL_MS), events.waits());
         t.interrupt();
-        t.join(5000);
-        assertFalse(t.isAlive());
+        t.join(60_000);
+        assertFalse(t.isAlive(), "pipe did not return within 60 s of the interrupt");
         assertEquals("one\n", bytes.toString(StandardCharsets.UTF_8));
         assertThrows(IllegalArgumentException.class, () -> commands.pipe(-1, System.out));
     }
@@ -195,7 +216,7 @@ class KprobeCommandsTest {
         final List<String> written = new ArrayList<>();
         final List<String> switched = new ArrayList<>();
         final Deque<List<String>> pipe = new ArrayDeque<>();
-        final List<Long> pipeWaits = new ArrayList<>();
+        private final List<long[]> polls = new ArrayList<>();
         List<String> lines = List.of();
         ProbeEventException refuse;
         boolean traceCleared;
@@ -232,15 +253,29 @@ class KprobeCommandsTest {
         @Override public List<String> trace() { return lines; }
         @Override public void clearTrace() { traceCleared = true; }
         @Override public List<String> readTracePipe(long timeout, TimeUnit unit) throws InterruptedException {
-            synchronized (pipeWaits) {
-                pipeWaits.add(unit.toMillis(timeout));
+            long[] poll = {unit.toMillis(timeout), System.nanoTime(), 0};
+            synchronized (polls) {
+                polls.add(poll);
             }
             List<String> next = pipe.poll();
-            if (next != null) {
-                return next;
+            if (next == null) {
+                unit.sleep(timeout); // nothing came: the whole wait, as trace_pipe blocks
+                next = List.of();
             }
-            unit.sleep(timeout); // nothing came: the whole wait, as trace_pipe blocks
-            return List.of();
+            poll[2] = System.nanoTime();
+            return next;
+        }
+
+        /** Each poll: the wait asked for (ms), when it arrived and when it returned (nanoTime; 0 while blocked). */
+        List<long[]> polls() {
+            synchronized (polls) {
+                return List.copyOf(polls);
+            }
+        }
+
+        /** The waits asked for, for messages. */
+        String waits() {
+            return polls().stream().map(p -> p[0] + " ms").toList().toString();
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,6 +54,14 @@ class GuestKernelKprobesTest {
         core = new KprobesService(machine, arch, g, false);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
         machine.resetTrapCounts();
+    }
+
+    /** Closes the core, as a stopped bundle does: its watchdog and deferred threads end. */
+    @AfterEach
+    void closeCore() {
+        if (core != null) {
+            core.close();
+        }
     }
 
     long addr(String sym) {

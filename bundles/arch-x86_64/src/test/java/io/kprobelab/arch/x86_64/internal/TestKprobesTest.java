@@ -16,6 +16,7 @@ import io.kprobelab.traps.NotifyResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -49,6 +50,14 @@ class TestKprobesTest {
             rand1 = r.nextInt() & 0xffffffffL;
         } while (rand1 <= DIV_FACTOR);
         prehVal = posthVal = krphVal = 0;
+    }
+
+    /** Closes the core, as a stopped bundle does: its watchdog and deferred threads end. */
+    @AfterEach
+    void closeCore() {
+        if (core != null) {
+            core.close();
+        }
     }
 
     private void expectEq(long expected, long actual, String what) {

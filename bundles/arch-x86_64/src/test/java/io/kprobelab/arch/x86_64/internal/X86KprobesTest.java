@@ -23,6 +23,7 @@ import io.kprobelab.x86.Decoder;
 import io.kprobelab.x86.Insn;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,12 +45,21 @@ class X86KprobesTest {
 
     /** @param preemptible CONFIG_PREEMPT: the default maxactive rule, and no kprobe-booster */
     void boot(Generation g, String opt, boolean preemptible) throws Exception {
+        closeCore();
         machine = Machines.create(1, 32);
         machine.loadBare(TargetImage.get(opt));
         arch = new X86Kprobes();
         core = new KprobesService(machine, arch, g, preemptible);
         machine.setTrapSink((cpu, trap) -> arch.notify(cpu, trap) == NotifyResult.STOP);
         machine.resetTrapCounts();
+    }
+
+    /** Closes the core, as a stopped bundle does: its watchdog and deferred threads end. */
+    @AfterEach
+    void closeCore() {
+        if (core != null) {
+            core.close();
+        }
     }
 
     long addr(String sym) {
@@ -146,15 +156,21 @@ class X86KprobesTest {
         Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("recurse").maxactive(20)
                 .handler((ri, regs) -> { rets.add(regs.returnValue()); return 0; }));
         // At the deepest call, five instances are in flight; unregister from inside the guest's run.
+        // The handler only records: the core catches whatever a handler throws, assertions included.
         int[] unregistered = {0};
+        int[] inFlightAtDeepest = {-1};
         Kprobe trigger = core.registerKprobe(KprobeSpec.at("recurse").preHandler((p, regs) -> {
             if (regs.get(Reg.RDI) == 0 && unregistered[0]++ == 0) {
-                assertEquals(5, rp.inFlight());
+                inFlightAtDeepest[0] = rp.inFlight();
                 core.unregisterKretprobe(rp);
             }
             return 0;
         }));
         assertEquals(15, machine.call("recurse", 5).rax());
+        assertEquals(1, unregistered[0], "the pre-handler at the deepest call");
+        assertEquals(null, trigger.failure(), "the pre-handler threw");
+        assertEquals(5, inFlightAtDeepest[0], "instances in flight at the deepest call");
+        assertTrue(!rp.kp().isRegistered(), "unregistered from the handler");
         assertTrue(rets.isEmpty(), "a handler ran after unregister: " + rets);
         assertEquals(0, rp.inFlight());
         assertEquals(0, core.instancesInFlight());
@@ -310,13 +326,24 @@ class X86KprobesTest {
         guest.start();
         try {
             for (int i = 0; i < 200 && failure.get() == null; i++) {
-                Kprobe kp = core.registerKprobe(KprobeSpec.atAddress(at).preHandler((p, regs) -> 0));
-                Thread.sleep(1);
+                java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+                Kprobe kp = core.registerKprobe(KprobeSpec.atAddress(at).preHandler((p, regs) -> {
+                    hits.incrementAndGet();
+                    return 0;
+                }));
+                // Unregister only once the running guest has hit it twice (the first hit boosts the
+                // copy, the second runs through it): every window removes a probe in use.
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (hits.get() < 2 && failure.get() == null) {
+                    assertTrue(System.nanoTime() < deadline, "window " + i + ": the running guest hit the probe "
+                            + hits.get() + " times in 60 s");
+                    Thread.sleep(1);
+                }
                 core.unregisterKprobe(kp);
             }
         } finally {
             stop.set(true);
-            guest.join(30_000);
+            guest.join(60_000);
         }
         if (failure.get() != null) {
             throw new AssertionError(failure.get());
@@ -400,19 +427,32 @@ class X86KprobesTest {
             }
         }, "guest-caller");
         guest.start();
-        long[] hits = {0};
         for (int i = 0; i < 200 && failure.get() == null; i++) {
-            Kprobe kp = core.registerKprobe(KprobeSpec.at("kprobe_target").preHandler((p, r) -> { hits[0]++; return 0; }));
+            java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+            Kprobe kp = core.registerKprobe(KprobeSpec.at("kprobe_target").preHandler((p, r) -> {
+                hits.incrementAndGet();
+                return 0;
+            }));
             Kretprobe rp = core.registerKretprobe(KretprobeSpec.on("kprobe_target").maxactive(4));
-            Thread.onSpinWait();
+            // Unregister only once the running guest has gone through the probes: every window
+            // changes text the guest is running, with return instances possibly in flight.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (hits.get() == 0 && failure.get() == null) {
+                assertTrue(System.nanoTime() < deadline, "window " + i + ": the running guest never hit the probe in 60 s");
+                Thread.yield();
+            }
             core.unregisterKretprobe(rp);
             core.unregisterKprobe(kp);
         }
-        while (runs.get() < 3 && failure.get() == null) {
+        // and a few whole runs after, so that results were compared since the last change
+        long before = runs.get(), deadline = System.nanoTime() + 60_000_000_000L;
+        while (runs.get() < before + 3 && failure.get() == null) {
+            assertTrue(System.nanoTime() < deadline, "the guest finished " + (runs.get() - before) + " runs in 60 s");
             Thread.sleep(1);
         }
         stop.set(true);
-        guest.join();
+        guest.join(60_000);
+        assertTrue(!guest.isAlive(), "the guest caller did not stop within 60 s");
         if (failure.get() != null) {
             throw new AssertionError(failure.get());
         }

@@ -227,6 +227,13 @@ public final class TraceBuffer {
         return out;
     }
 
+    /** Readers blocked in {@link #readPipe} now (tests wait for one before they write). */
+    public int pipeWaiters() {
+        synchronized (lock) {
+            return pipeWaiters;
+        }
+    }
+
     /** {@code tracing_reset_online_cpus}: empties the buffer and zeroes its counters. */
     public void clear() {
         synchronized (lock) {

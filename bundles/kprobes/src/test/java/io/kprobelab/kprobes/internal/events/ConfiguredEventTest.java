@@ -9,19 +9,27 @@ import io.kprobelab.kprobes.internal.KprobesService;
 import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A probe event per factory configuration: defined and enabled while it exists, removed after. */
 class ConfiguredEventTest {
 
+    KprobesService core;
     KprobeEventsService events;
 
     @BeforeEach
     void setUp() throws KprobeException {
         TestMachine machine = KprobeEventsServiceTest.kernel(new TestMachine(1));
-        KprobesService core = new KprobesService(machine, new TestArch(), Generation.G2005, true);
+        core = new KprobesService(machine, new TestArch(), Generation.G2005, true);
         events = new KprobeEventsService(core, machine, 8);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+        core.close();
     }
 
     static ConfiguredEvent.Config config(String definition, boolean enabled) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +66,12 @@ class KprobeEventsServiceTest {
         events = new KprobeEventsService(core, machine, 8);
         regs = machine.regs(0);
         regs.set(Reg.RFLAGS, PtRegs.FLAG_IF | 2);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+        core.close();
     }
 
     static TestMachine kernel(TestMachine m) {
@@ -247,14 +254,19 @@ class KprobeEventsServiceTest {
         TestMachine bare = kernel(new TestMachine(2));
         KprobesService c = new KprobesService(bare, new TestArch(), Generation.G2005, true);
         KprobeEventsService ev = new KprobeEventsService(c, bare, 16);
-        ev.add("p:p1 sys_rmdir comm=$comm");
-        ev.enable("p1");
-        bare.setRetired(1, 42_000_000_000L);
-        c.getKprobe(RMDIR).runPreHandlers(bare.regs(1)); // on vCPU 1, IF clear
-        List<String> t = ev.trace();
-        assertEquals("# entries-in-buffer/entries-written: 1/1   #P:2", t.get(2));
-        assertEquals("          <idle>-0       [001] d....    42.000000: p1: (sys_rmdir+0x0/0x600) comm=\"swapper\"",
-                t.get(t.size() - 1));
+        try {
+            ev.add("p:p1 sys_rmdir comm=$comm");
+            ev.enable("p1");
+            bare.setRetired(1, 42_000_000_000L);
+            c.getKprobe(RMDIR).runPreHandlers(bare.regs(1)); // on vCPU 1, IF clear
+            List<String> t = ev.trace();
+            assertEquals("# entries-in-buffer/entries-written: 1/1   #P:2", t.get(2));
+            assertEquals("          <idle>-0       [001] d....    42.000000: p1: (sys_rmdir+0x0/0x600) comm=\"swapper\"",
+                    t.get(t.size() - 1));
+        } finally {
+            ev.close();
+            c.close();
+        }
     }
 
     @Test
@@ -302,16 +314,22 @@ class KprobeEventsServiceTest {
         assertEquals("# entries-in-buffer/entries-written: 0/0   #P:1", events.trace().get(2));
         assertEquals(List.of(), events.readTracePipe(10, TimeUnit.MILLISECONDS));
 
-        CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<List<String>> reader = new CompletableFuture<>();
+        new Thread(() -> {
             try {
-                return events.readTracePipe(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                reader.complete(events.readTracePipe(60, TimeUnit.SECONDS));
+            } catch (Throwable t) {
+                reader.completeExceptionally(t);
             }
-        });
-        Thread.sleep(50);
+        }, "trace_pipe reader").start();
+        // Hit only once the reader is blocked in trace_pipe: waking it is what this checks.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.buffer().pipeWaiters() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the reader never blocked in trace_pipe");
+            Thread.sleep(1);
+        }
         hit(MKDIR);
-        assertEquals(1, reader.get(5, TimeUnit.SECONDS).size());
+        assertEquals(1, reader.get(60, TimeUnit.SECONDS).size());
     }
 
     @Test

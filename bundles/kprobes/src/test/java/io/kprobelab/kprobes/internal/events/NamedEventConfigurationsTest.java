@@ -13,6 +13,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.FrameworkUtil;
@@ -27,6 +28,7 @@ import org.osgi.service.cm.ConfigurationEvent;
  */
 class NamedEventConfigurationsTest {
 
+    KprobesService core;
     KprobeEventsService events;
     /** The fake Configuration Admin's store: PID to factory PID (or null) and properties. */
     final Map<String, Object[]> store = new LinkedHashMap<>();
@@ -35,7 +37,8 @@ class NamedEventConfigurationsTest {
     @BeforeEach
     void setUp() throws Exception {
         TestMachine machine = KprobeEventsServiceTest.kernel(new TestMachine(1));
-        events = new KprobeEventsService(new KprobesService(machine, new TestArch(), Generation.G2005, true), machine, 8);
+        core = new KprobesService(machine, new TestArch(), Generation.G2005, true);
+        events = new KprobeEventsService(core, machine, 8);
         admin = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConfigurationAdmin.class}, (p, m, a) -> {
                     if (!m.getName().equals("listConfigurations")) {
@@ -55,6 +58,12 @@ class NamedEventConfigurationsTest {
                     });
                     return out.isEmpty() ? null : out.toArray(new Configuration[0]);
                 });
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+        core.close();
     }
 
     static Configuration configuration(String pid, String factoryPid, Dictionary<String, Object> props) {

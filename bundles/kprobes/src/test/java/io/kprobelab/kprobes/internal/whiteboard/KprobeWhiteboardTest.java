@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kprobelab.kprobes.Generation;
 import io.kprobelab.kprobes.Kprobe;
+import io.kprobelab.kprobes.KprobeException;
 import io.kprobelab.kprobes.KprobePostHandler;
 import io.kprobelab.kprobes.KprobePreHandler;
 import io.kprobelab.kprobes.KretprobeHandler;
@@ -16,6 +17,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -23,6 +25,20 @@ import org.osgi.framework.ServiceReference;
 
 /** The DS component's bind and unbind methods, with service references made up for the test. */
 class KprobeWhiteboardTest {
+
+    /** The cores the tests make: closed after each, as a stopped bundle closes its own. */
+    final List<KprobesService> cores = new ArrayList<>();
+
+    KprobesService core(TestMachine machine) throws KprobeException {
+        KprobesService core = new KprobesService(machine, new TestArch(), Generation.G2005, true);
+        cores.add(core);
+        return core;
+    }
+
+    @AfterEach
+    void closeCores() {
+        cores.forEach(KprobesService::close);
+    }
 
     static final long STEXT = 0xffffffff81000000L;
 
@@ -62,7 +78,7 @@ class KprobeWhiteboardTest {
     void aServiceUnderBothInterfaces_isOneProbe_goneAtTheFirstUnbind() throws Exception {
         TestMachine machine = new TestMachine(1).sym("_stext", STEXT, 0, 'T').sym("sys_mkdir", STEXT + 0x100, 0x40, 'T')
                 .sym("_etext", STEXT + 0x1000, 0, 'T');
-        KprobesService core = new KprobesService(machine, new TestArch(), Generation.G2005, true);
+        KprobesService core = core(machine);
         KprobeWhiteboard wb = new KprobeWhiteboard(core);
 
         Both both = new Both();
@@ -93,7 +109,7 @@ class KprobeWhiteboardTest {
     void aPostOnlyService_getsNoPreHandler_evenIfTheObjectHasOne() throws Exception {
         TestMachine machine = new TestMachine(1).sym("_stext", STEXT, 0, 'T').sym("sys_mkdir", STEXT + 0x100, 0x40, 'T')
                 .sym("_etext", STEXT + 0x1000, 0, 'T');
-        KprobesService core = new KprobesService(machine, new TestArch(), Generation.G2005, true);
+        KprobesService core = core(machine);
         KprobeWhiteboard wb = new KprobeWhiteboard(core);
         Both both = new Both();
         ServiceReference<KprobePostHandler> post = ref(13, "org.example.post", Map.of(KprobeProperties.SYMBOL, "sys_mkdir"),

@@ -18,6 +18,7 @@ import io.kprobelab.machine.Reg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,11 @@ class WhiteboardProbesTest {
         arch = new TestArch();
         core = new KprobesService(machine, arch, Generation.G2005, true);
         wb = new WhiteboardProbes(core, errors::add);
+    }
+
+    @AfterEach
+    void tearDown() {
+        core.close();
     }
 
     @Test

@@ -137,6 +137,7 @@ public final class MachineService implements Machine {
 
     @Override public io.kprobelab.machine.PhysicalMemory physicalMemory() { return machine.physicalMemory(); }
 
+
     @Override public AutoCloseable onImageLoaded(Runnable listener) { return machine.onImageLoaded(listener); }
 
     @Override public void bootKernel(ElfImage image, io.kprobelab.machine.KernelEntry entry) {
