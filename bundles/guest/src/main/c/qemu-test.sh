@@ -34,12 +34,14 @@ expect() { # expect NAME PATTERN OUTPUT
 }
 out=$(boot init); printf '%s\n' "$out"
 expect "init banner" "Welcome to KprobeLab" "$out"
-expect "init EEXIST message" "mkdir: cannot create directory '/tmp': File exists" "$out"
+expect "init EEXIST from the kernel" 'init: mkdir("/tmp") = -17 File exists' "$out"
+expect "init's mkdir succeeds" "init: mkdir exited with status 0" "$out"
 expect "init exits 0" "init\[1\] exited with status 0" "$out"
 out=$(boot syscalltest); printf '%s\n' "$out"
 expect "syscalltest all pass" "syscalltest: [0-9]* passed, 0 failed" "$out"
 expect "hlt killed" "fault\[[0-9]*\]: general protection fault at 0x" "$out"
 expect "kernel read killed" "fault\[[0-9]*\]: page fault at 0xffffffff81000000" "$out"
+expect "signals" "PASS SIGKILL ends a running child" "$out"
 out=$(boot sh spin 4000000 \& spin 4000000); printf '%s\n' "$out"
 first=$(printf '%s\n' "$out" | grep -n 'spin\[.*\]: 4/4' | head -1 | cut -d: -f1)
 other=$(printf '%s\n' "$out" | grep -n 'spin\[.*\]: 1/4' | tail -1 | cut -d: -f1)

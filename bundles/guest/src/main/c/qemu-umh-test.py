@@ -4,14 +4,19 @@
 
 Boots the kernel with pid 1 sleeping, then plays the host's part through QEMU's gdb
 stub: stop the guest, write a command line into umh_mailbox, bump request_seq, let it
-run, stop it again and read pid/status.  Skips when qemu-system-x86_64 is missing.
+run, stop it again and read pid/status.  The last case is interrupted: with the program
+running, write kill_sig = SIGINT and bump kill_seq, as the host does for ^C; the program
+is reaped with status 128 + 2.  Skips when qemu-system-x86_64 is missing.
 Usage: ./qemu-umh-test.py [build/vmlinux]
 """
 import binascii, os, shutil, socket, struct, subprocess, sys, tempfile, time
 
 VMLINUX = sys.argv[1] if len(sys.argv) > 1 else 'build/vmlinux'
 PORT = 1234
-CASES = [(b'mkdir /x /x', 1), (b'nosuch', 127), (b'fault hlt', 128 + 11)]
+SIGINT = 2
+# (command line, expected status, signal sent while it runs or None)
+CASES = [(b'mkdir /x /x', 1, None), (b'nosuch', 127, None), (b'fault hlt', 128 + 11, None),
+         (b'spin 1000000000000', 128 + SIGINT, SIGINT)]
 
 
 def symbol(name):
@@ -77,12 +82,20 @@ def main():
     gdb = Gdb(PORT)
     gdb.packet('?')  # the stub stops the guest when we attach
     failed = 0
-    for seq, (cmd, want) in enumerate(CASES, 1):
+    kills = 0
+    for seq, (cmd, want, sig) in enumerate(CASES, 1):
         gdb.write(mailbox + 0x10, cmd + b'\0')
         gdb.write(mailbox, struct.pack('<I', seq))
         gdb.cont()
         time.sleep(0.5)
         gdb.stop()
+        if sig is not None:  # still running: signal it, as ^C does
+            kills += 1
+            gdb.write(mailbox + 0x118, struct.pack('<i', sig))
+            gdb.write(mailbox + 0x110, struct.pack('<I', kills))
+            gdb.cont()
+            time.sleep(0.5)
+            gdb.stop()
         req, done, pid, status = struct.unpack('<IIii', gdb.read(mailbox, 16))
         ok = done == seq and status == want
         failed += not ok

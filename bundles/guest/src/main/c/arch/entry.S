@@ -150,6 +150,7 @@ entry_SYSCALL_64:
 	xor	%ebp, %ebp
 	mov	%rsp, %rdi
 	call	do_syscall_64
+	call	do_signal		/* a pending signal ends the task here */
 	POP_REGS
 	add	$8, %rsp		/* orig_ax */
 	mov	(%rsp), %rcx		/* ip */

@@ -28,3 +28,4 @@
 	PROGRAM deeprec
 	PROGRAM fault
 	PROGRAM syscalltest
+	PROGRAM kill

@@ -74,6 +74,7 @@ struct task_struct {
 	struct list_head run_list;   /* on the run queue while TASK_RUNNING */
 	struct list_head tasks;      /* on the list of all tasks */
 	struct file *files[NR_OPEN];
+	int sigpending;               /* a signal to act on at the return to ring 3, or 0 */
 };
 
 _Static_assert(offsetof(struct pcpu, current_task) == PCPU_CURRENT_TASK, "BOOT.md");
@@ -113,5 +114,9 @@ void release_task(struct task_struct *t);
 
 /* umh.c */
 void umh_work(void);
+
+/* signal.c */
+int send_sig(int sig, struct task_struct *t);
+void do_signal(void);
 
 #endif

@@ -24,6 +24,7 @@ long sys_getppid(void);
 long sys_exit(int code);
 long sys_exit_group(int code);
 long sys_wait4(pid_t pid, int *status, int options, void *rusage);
+long sys_kill(pid_t pid, int sig);
 long sys_mkdir(const char *pathname, int mode);
 long sys_rmdir(const char *pathname);
 long sys_unlink(const char *pathname);

@@ -18,6 +18,7 @@
 #define __NR_getpid 39
 #define __NR_exit 60
 #define __NR_wait4 61
+#define __NR_kill 62
 #define __NR_mkdir 83
 #define __NR_rmdir 84
 #define __NR_unlink 87
@@ -46,8 +47,16 @@
 #define MAP_PRIVATE 2
 #define MAP_ANONYMOUS 0x20
 
-/* wait status, as Linux encodes it */
+/* signals (Linux numbers); every one terminates: there are no handlers */
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGKILL 9
 #define SIGSEGV 11
+#define SIGTERM 15
+#define NSIG 64
+
+/* wait status, as Linux encodes it */
 #define WIFEXITED(s) (((s) & 0x7f) == 0)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define WIFSIGNALED(s) (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)

@@ -117,6 +117,8 @@ long sys_wait4(pid_t pid, int *ustatus, int options, void *rusage)
 		self->state = TASK_INTERRUPTIBLE;
 		schedule();
 		self->waiting_child = false;
+		if (self->sigpending)
+			return -EINTR;
 	}
 }
 

@@ -26,6 +26,7 @@ static const sys_call_ptr_t sys_call_table[__NR_openat + 1] = {
 	SYSCALL(__NR_getpid, sys_getpid),
 	SYSCALL(__NR_exit, sys_exit),
 	SYSCALL(__NR_wait4, sys_wait4),
+	SYSCALL(__NR_kill, sys_kill),
 	SYSCALL(__NR_mkdir, sys_mkdir),
 	SYSCALL(__NR_rmdir, sys_rmdir),
 	SYSCALL(__NR_unlink, sys_unlink),

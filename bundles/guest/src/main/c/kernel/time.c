@@ -22,13 +22,13 @@ long sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 		return -EINVAL;
 	u64 ns = (u64)ts.tv_sec * 1000000000UL + (u64)ts.tv_nsec;
 	u64 ticks = (ns + tick_ns - 1) / tick_ns;
-	(void)urem; /* never interrupted: no signals */
+	(void)urem; /* an interrupted sleep ends its task: nobody reads the rest */
 	if (!ticks)
 		return 0;
 	t->wake_at = jiffies + ticks;
 	t->state = TASK_INTERRUPTIBLE;
 	schedule();
-	return 0;
+	return t->sigpending ? -EINTR : 0;
 }
 
 /* Both clocks read the tick count: boot is time 0, for REALTIME too. */

@@ -109,4 +109,6 @@ __kprobes void do_trap(struct pt_regs *regs, int vector)
 	/* Preemption point: only on the way back to ring 3 (a non-preemptible kernel). */
 	if (user_mode(regs) && pcpu_area[0].need_resched)
 		schedule();
+	if (user_mode(regs))
+		do_signal();
 }

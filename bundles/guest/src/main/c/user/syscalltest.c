@@ -165,6 +165,29 @@ static void test_processes(void)
 	rmdir("/st");
 }
 
+/* Start prog with one argument, send it sig, and return its wait status. */
+static int killed(const char *prog, const char *arg, int sig)
+{
+	int status = 0;
+	char *argv[] = { (char *)prog, (char *)arg, NULL };
+	long pid = spawn(prog, argv);
+	if (pid < 0 || kill((int)pid, sig))
+		return -1;
+	return wait4((int)pid, &status, 0, NULL) == pid ? status : -1;
+}
+
+static void test_signals(void)
+{
+	check("kill self signal 0", kill((int)getpid(), 0), 0);
+	check("kill unknown pid ESRCH", kill(99999, SIGTERM), -ESRCH);
+	check("kill bad signal EINVAL", kill((int)getpid(), 99), -EINVAL);
+	check("kill pid 0 EINVAL", kill(0, SIGTERM), -EINVAL);
+	int s = killed("sleep", "100000", SIGINT);
+	check("SIGINT ends a sleeping child", WIFSIGNALED(s) ? WTERMSIG(s) : -1, SIGINT);
+	s = killed("spin", "1000000000000", SIGKILL);
+	check("SIGKILL ends a running child", WIFSIGNALED(s) ? WTERMSIG(s) : -1, SIGKILL);
+}
+
 static void test_time_and_memory(void)
 {
 	struct timespec bad = { 0, 1000000000L }, neg = { -1, 0 }, ms = { 0, 2000000 };
@@ -200,6 +223,7 @@ int main(void)
 	test_files();
 	test_remove();
 	test_processes();
+	test_signals();
 	test_time_and_memory();
 	printf("syscalltest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -51,7 +51,10 @@ int eprintf(const char *fmt, ...)
 const char *strerror(long err)
 {
 	switch (err < 0 ? -err : err) {
+	case EPERM: return "Operation not permitted";
 	case ENOENT: return "No such file or directory";
+	case ESRCH: return "No such process";
+	case EINTR: return "Interrupted system call";
 	case EBADF: return "Bad file descriptor";
 	case ECHILD: return "No child processes";
 	case ENOMEM: return "Cannot allocate memory";

@@ -40,6 +40,7 @@ static inline long wait4(int pid, int *st, int opt, void *ru)
 {
 	return syscall6(__NR_wait4, pid, (long)st, opt, (long)ru, 0, 0);
 }
+static inline long kill(int pid, int sig) { return syscall3(__NR_kill, pid, sig, 0); }
 static inline long spawn(const char *path, char *const argv[])
 {
 	return syscall3(__NR_spawn, path, argv, 0);

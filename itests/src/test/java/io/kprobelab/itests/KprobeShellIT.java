@@ -39,10 +39,19 @@ public class KprobeShellIT {
     @Inject
     private ProbeEvents events;
 
+    @Inject
+    private org.osgi.service.cm.ConfigurationAdmin configurations;
+
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
     @Configuration
     public Option[] config() throws Exception {
         return options(RuntimeSupport.runtime(GuestElf.build()));
     }
+
+    /** machine:traps' header. */
+    static final String TRAPS = "# vector name count, since boot or the last machine:traps --reset\n";
 
     /** Runs a command as a user would; its output then its printed result (empty when null). */
     private String shell(String command) throws Exception {
@@ -103,7 +112,7 @@ public class KprobeShellIT {
                 shell("kprobe:trace"));
         // 2005: entry #BP (both probes share it) + #DB after the displaced instruction,
         // trampoline #BP + #DB after its nop
-        assertEquals("1 #DB 2\n3 #BP 2", shell("machine:traps"));
+        assertEquals(TRAPS + "1 #DB 2\n3 #BP 2", shell("machine:traps"));
 
         String before = shell("kprobe:events");
         try {
@@ -119,9 +128,9 @@ public class KprobeShellIT {
         try {
             shell("kprobe:generation 2.6.13");
             fail("switched generation with probes registered");
-        } catch (KprobeException e) {
-            assertEquals(Errno.EBUSY, e.errno());
-            assertEquals("EBUSY: cannot switch to generation 2.6.13 while 2 probe(s) are registered", e.getMessage());
+        } catch (IllegalStateException e) {
+            assertEquals(Errno.EBUSY, ((KprobeException) e.getCause()).errno());
+            assertEquals("EBUSY: cannot switch to generation 2.6.13 while 2 probe(s) are registered", e.toString());
         }
 
         assertEquals("", shell("kprobe:disable myprobe"));
@@ -148,7 +157,7 @@ public class KprobeShellIT {
         String call = shell("machine:call kprobe_caller 30");
         assertTrue(call, call.matches("rax=0xa insns=\\d+ ns=\\d+"));
         // the trampoline handler sets RIP itself: no #DB after the trampoline
-        assertEquals("1 #DB 1\n3 #BP 2", shell("machine:traps"));
+        assertEquals(TRAPS + "1 #DB 1\n3 #BP 2", shell("machine:traps"));
         assertTrue(shell("kprobe:trace"), shell("kprobe:trace").endsWith(
                 "myretprobe: (kprobe_caller+0xd/0x20 <- kprobe_target) arg1=0xa"));
     }
@@ -170,7 +179,7 @@ public class KprobeShellIT {
             assertTrue(call, call.matches("rax=0xa insns=\\d+ ns=\\d+"));
         }
         // three #BP at the entry, one #DB (the first call's step made the copy jump back)
-        assertEquals("1 #DB 1\n3 #BP 3", shell("machine:traps"));
+        assertEquals(TRAPS + "1 #DB 1\n3 #BP 3", shell("machine:traps"));
         assertEquals("  myprobe                                                    3               0\n"
                 + "  myretprobe                                                 3               0", shell("kprobe:profile"));
         String trace = shell("kprobe:trace");
@@ -183,14 +192,16 @@ public class KprobeShellIT {
         shell("kprobe:add 'p:myprobe kprobe_target %di'");
         shell("kprobe:enable myprobe");
         assertEquals("1", shell("kprobe:enabled"));
-        assertEquals("", shell("kprobe:disable"));
+        assertEquals("Kprobes globally disabled (kprobes/enabled is 0; events keep their own switches)",
+                shell("kprobe:disable"));
         assertEquals("0", shell("kprobe:enabled"));
         shell("kprobe:clear");
         shell("machine:traps --reset");
         shell("machine:call kprobe_caller 30");
-        assertEquals("", shell("machine:traps"));
+        assertEquals(TRAPS.strip(), shell("machine:traps"));
         assertEquals("  myprobe                                                    0               0", shell("kprobe:profile"));
-        assertEquals("", shell("kprobe:enable"));
+        assertEquals("Kprobes globally enabled (kprobes/enabled is 1; events keep their own switches)",
+                shell("kprobe:enable"));
         assertEquals("1", shell("kprobe:enabled"));
         shell("machine:call kprobe_caller 30");
         assertEquals("  myprobe                                                    1               0", shell("kprobe:profile"));
@@ -199,6 +210,50 @@ public class KprobeShellIT {
         assertTrue(piped, piped.matches("(?s) +<idle>-0 +\\[000\\] d\\.\\.\\.\\. +\\d+\\.\\d{6}: myprobe: "
                 + "\\(kprobe_target\\+0x0/0x20\\) arg1=0x1e\n"));
         assertTrue(shell("kprobe:trace").contains("entries-in-buffer/entries-written: 0/"));
+    }
+
+    /**
+     * Editing config/io.kprobelab.kprobes.cfg while an event defined in the shell is enabled: the
+     * core takes the change (or refuses it, as kprobe:generation does) and keeps the live state.
+     * Before the core handled modifications, DS replaced it and every shell event was gone.
+     */
+    @Test
+    public void configurationChange_keepsShellEvents_generationRefusedWhileProbed() throws Exception {
+        shell("kprobe:add 'r:mku kprobe_target $retval'");
+        shell("kprobe:enable mku");
+        org.osgi.service.cm.Configuration c = configurations.getConfiguration("io.kprobelab.kprobes", "?");
+        try {
+            java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+            props.put("generation", "2.6.13");
+            c.update(props);
+            awaitRegistryProperty("generation", "2.6.13"::equals);
+            assertEquals("r1:kprobes/mku kprobe_target arg1=$retval", shell("kprobe:events"));
+            assertEquals("refused while a probe is registered", "2005", shell("kprobe:generation"));
+            props.put("watchdog.threshold.ms", "5000");
+            c.update(props);
+            awaitRegistryProperty("watchdog.threshold.ms", "5000"::equals);
+            assertEquals("r1:kprobes/mku kprobe_target arg1=$retval", shell("kprobe:events"));
+            shell("kprobe:clear");
+            shell("machine:call kprobe_caller 30");
+            assertTrue(shell("kprobe:trace"), shell("kprobe:trace").endsWith("mku: (kprobe_caller+0xd/0x20 <- kprobe_target) arg1=0xa"));
+        } finally {
+            c.delete();
+            awaitRegistryProperty("watchdog.threshold.ms", v -> !"5000".equals(v)); // the defaults again
+        }
+    }
+
+    // The core's service shows its configuration once DS has applied it (modified or not).
+    private void awaitRegistryProperty(String key, java.util.function.Predicate<String> value) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            org.osgi.framework.ServiceReference<KprobeRegistry> ref = context.getServiceReference(KprobeRegistry.class);
+            Object v = ref == null ? null : ref.getProperty(key);
+            if (ref != null && value.test(v == null ? null : v.toString())) {
+                return;
+            }
+            assertTrue("the configuration never reached the core: " + key + "=" + v, System.nanoTime() < deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -194,8 +194,8 @@ final class Boot {
                 continue; // neither config/ nor deploy/ here: FileInstall would create them
             }
             Bundle b = ctx.installBundle("reference:" + bundles.resolve(spec.resource()).toUri());
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                continue;
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null || spec.library()) {
+                continue; // resolved when a bundle wires to it, never started
             }
             if (spec.console()) {
                 boot.console.add(b);
@@ -343,6 +343,13 @@ final class Boot {
         }
         Set<String> configs = files("config", ".cfg", ".config");
         Set<String> jars = files("deploy", ".jar");
+        // one bundle in two files: FileInstall installs one of them; say so, and wait for either
+        List<List<String>> same = new ArrayList<>(DeployFolder.duplicates(home.resolve("deploy")).values());
+        for (List<String> files : same) {
+            err.println("kprobelab: WARNING: deploy/ holds one bundle in " + files.size() + " files, "
+                    + String.join(", ", files) + ": FileInstall installs one and deleting any of them uninstalls it; keep one");
+            jars.removeAll(files);
+        }
         long deadline = System.nanoTime() + 5_000_000_000L;
         Set<String> missing;
         do {
@@ -350,8 +357,13 @@ final class Boot {
             missing.removeAll(configuredFiles());
             for (String jar : jars) {
                 // started, not only installed: their services (probe handlers) are then registered
-                if (Stream.of(context().getBundles()).noneMatch(b -> b.getLocation().endsWith("/" + jar) && started(b))) {
+                if (!deployed(List.of(jar))) {
                     missing.add(jar);
+                }
+            }
+            for (List<String> files : same) {
+                if (!deployed(files)) {
+                    missing.add(files.get(0));
                 }
             }
             if (missing.isEmpty()) {
@@ -365,6 +377,12 @@ final class Boot {
             }
         } while (System.nanoTime() < deadline);
         err.println("kprobelab: WARNING: FileInstall has not applied " + missing + " after 5 s; starting anyway");
+    }
+
+    // One of these deploy/ files is a started bundle.
+    private boolean deployed(List<String> files) {
+        return Stream.of(context().getBundles()).anyMatch(b -> started(b)
+                && files.stream().anyMatch(f -> b.getLocation().endsWith("/" + f)));
     }
 
     private static boolean started(Bundle b) {

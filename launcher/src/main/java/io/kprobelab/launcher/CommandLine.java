@@ -4,11 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The command line of DESIGN.md section 6: {@code kprobelab [--elf FILE | --linux | --kernel FILE
- * [--initrd FILE] [--append CMDLINE] [--system-map FILE]] [--generation NAME] [-c COMMAND]...
+ * [--initrd FILE] [--append CMDLINE] [--system-map FILE]] [--generation NAME] [-q] [-c COMMAND]...
  * [--script FILE]}.
  *
  * @param elf        absolute path of the ELF to boot in bare mode, or null
@@ -16,8 +15,9 @@ import java.util.Set;
  * @param generation the kprobes generation, or null for the default
  * @param steps      -c commands and --script files, in the order given
  * @param help       -h/--help was given
+ * @param quiet      -q/--quiet: the guest's boot and init output is not printed
  */
-record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, boolean help) {
+record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, boolean help, boolean quiet) {
 
     /**
      * A Linux guest ({@code --kernel} or {@code --linux}).
@@ -38,12 +38,11 @@ record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, b
         return base.resolve("linux-6.1");
     }
 
-    /** Generations the launcher accepts (the kprobes bundles validate them again). */
-    static final Set<String> GENERATIONS = Set.of("2005", "2.6.13", "2.6.25");
-
-    static final String USAGE = String.join("\n",
+    /** {@code --help}; the generations come from the kprobes bundle ({@link Generations}). */
+    static String usage() {
+        return String.join("\n",
             "usage: kprobelab [--elf FILE | --linux | --kernel FILE [--initrd FILE] [--append CMDLINE]",
-            "                 [--system-map FILE]] [--generation NAME] [-c COMMAND]... [--script FILE]",
+            "                 [--system-map FILE]] [--generation NAME] [-q] [-c COMMAND]... [--script FILE]",
             "  no -c/--script   boot, run the guest's init, then an interactive shell",
             "  -c COMMAND       run one shell command (repeatable, in order; after init), then exit",
             "  --script FILE    run the commands in FILE, one per line (# starts a comment), then exit",
@@ -53,8 +52,10 @@ record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, b
             "  --append CMDLINE its command line (default: serial console, no KASLR, rdinit=/init, ...)",
             "  --system-map FILE  its symbols when it has no .symtab (else System.map beside it, else kallsyms)",
             "  --linux          boot the kernel and initramfs scripts/linux/build.sh cached",
-            "  --generation NAME  kprobes generation: 2005 (default), 2.6.13 or 2.6.25",
+            "  --generation NAME  kprobes generation: " + Generations.described(),
+            "  -q, --quiet      do not print the guest's boot and init output",
             "  exit status: 0 when every command succeeded; 1 when one failed; 2 for a bad command line");
+    }
 
     /** One thing to run, in command-line order. */
     sealed interface Step permits Command, Script {
@@ -89,6 +90,7 @@ record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, b
         String generation = null;
         List<Step> steps = new ArrayList<>();
         boolean help = false;
+        boolean quiet = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -99,6 +101,7 @@ record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, b
             }
             switch (a) {
                 case "-h", "--help" -> help = true;
+                case "-q", "--quiet" -> quiet = true;
                 case "--elf" -> {
                     if (elf != null) {
                         throw new UsageException("--elf given twice");
@@ -117,8 +120,9 @@ record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, b
                 case "--linux" -> linux = true;
                 case "--generation" -> {
                     generation = value != null ? value : next(args, ++i, a);
-                    if (!GENERATIONS.contains(generation)) {
-                        throw new UsageException("unknown generation: " + generation + " (known: 2005, 2.6.13, 2.6.25)");
+                    if (!Generations.labels().contains(generation)) {
+                        throw new UsageException("unknown generation: " + generation + " (known: "
+                                + String.join(", ", Generations.labels()) + ")");
                     }
                 }
                 case "-c", "--command" -> steps.add(new Command(value != null ? value : next(args, ++i, a)));
@@ -149,7 +153,7 @@ record CommandLine(Path elf, Linux linux, String generation, List<Step> steps, b
             throw new UsageException("--elf and --kernel/--linux: give one");
         }
         Linux guest = kernel == null ? null : new Linux(kernel, initrd, append, systemMap);
-        return new CommandLine(elf, guest, generation, List.copyOf(steps), help);
+        return new CommandLine(elf, guest, generation, List.copyOf(steps), help, quiet);
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {

@@ -35,8 +35,14 @@ final class FeatureSet {
     /** Bundle metadata key ordering the start: lower first (as Sling's launcher reads it). */
     static final String START_ORDER = "start-order";
 
-    /** One bundle to install: where it comes from and when it starts. */
-    record BundleSpec(ID id, String resource, int startOrder, String feature, boolean console) {
+    /** Bundle metadata key: {@code true} installs the bundle for its packages only, never starting it. */
+    static final String LIBRARY = "library";
+
+    /**
+     * One bundle to install: where it comes from and when it starts ({@code library}: it is not
+     * started, other bundles only wire to its packages).
+     */
+    record BundleSpec(ID id, String resource, int startOrder, String feature, boolean console, boolean library) {
 
         String location() {
             return "feature:" + id;
@@ -89,7 +95,8 @@ final class FeatureSet {
                     throw new IOException("feature " + f.getID() + " names bundle " + b.getID()
                             + ", which is not in the launcher jar (" + resource + "): add it to launcher/pom.xml");
                 }
-                out.add(new BundleSpec(b.getID(), resource, startOrder(b), f.getID().toString(), isConsole));
+                out.add(new BundleSpec(b.getID(), resource, startOrder(b), f.getID().toString(), isConsole,
+                        Boolean.parseBoolean(String.valueOf(b.getMetadata().get(LIBRARY)))));
             }
         }
         out.sort(Comparator.comparingInt(BundleSpec::startOrder));

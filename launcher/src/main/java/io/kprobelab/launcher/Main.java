@@ -3,6 +3,7 @@ package io.kprobelab.launcher;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 
 /**
- * {@code kprobelab [--elf FILE] [--generation NAME] [-c COMMAND]... [--script FILE]}: boots the
- * runtime the features describe, then runs the commands (exit 0 when all succeed, 1 at the first
- * failure, 2 for a bad command line) or opens the interactive shell.
+ * {@code kprobelab [--elf FILE] [--generation NAME] [-q] [-c COMMAND]... [--script FILE]}: boots
+ * the runtime the features describe, then runs the commands (exit 0 when all succeed, 1 at the
+ * first failure, 2 for a bad command line) or opens the interactive shell.
  */
 public final class Main {
 
@@ -49,21 +50,25 @@ public final class Main {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         CommandLine cl;
-        List<String> commands;
+        List<Line> commands;
         try {
             cl = CommandLine.parse(args);
-            commands = commands(cl);
+            commands = lines(cl);
         } catch (CommandLine.UsageException e) {
             err.println("kprobelab: " + e.getMessage());
-            err.println(CommandLine.USAGE);
+            err.println(CommandLine.usage());
             return 2;
         }
         timing(err, "main() entered");
         if (cl.help()) {
-            out.println(CommandLine.USAGE);
+            out.println(CommandLine.usage());
             out.flush();
             return 0;
         }
+        // Before anything logs or boots: System.out/err as the bundles see them (-q, the console)
+        ConsoleOutput[] system = ConsoleOutput.install();
+        ConsoleOutput stdout = system[0];
+        stdout.mute(cl.quiet());
         // One line per log record from bundles that use System.Logger / JUL.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "kprobelab: %4$s: %5$s%6$s%n");
@@ -127,25 +132,28 @@ public final class Main {
                 }
                 init = false;
             }
-            if (cl.interactive()) {
-                if (init) {
-                    try (CommandRunner runner = CommandRunner.open(boot.context(), out, err)) {
-                        runner.run(INIT); // a failed init is reported; the shell opens anyway
+            if (init) {
+                // -q: init's output (the runner's and the probes' on System.out) goes nowhere
+                PrintStream initOut = cl.quiet() ? new PrintStream(OutputStream.nullOutputStream()) : out;
+                try (CommandRunner runner = CommandRunner.open(boot.context(), initOut, err)) {
+                    if (!runner.run(INIT) && !cl.interactive()) {
+                        return 1; // a failed init is reported; the shell opens anyway
                     }
-                    timing(err, "init done");
                 }
-                boot.startConsole();
-                boot.framework().waitForStop(0);
+                timing(err, "init done");
+            }
+            stdout.mute(false);
+            if (cl.interactive()) {
+                ServiceTrackerCloser lines = new ServiceTrackerCloser(ConsoleOutput.follow(boot.context(), system));
+                try (lines) {
+                    boot.startConsole();
+                    boot.framework().waitForStop(0);
+                }
                 return 0;
             }
-            List<String> steps = new ArrayList<>();
-            if (init) {
-                steps.add(INIT);
-            }
-            steps.addAll(commands);
             try (CommandRunner runner = CommandRunner.open(boot.context(), out, err)) {
-                for (String command : steps) {
-                    if (!runner.run(command)) {
+                for (Line command : commands) {
+                    if (!runner.run(command.text(), command.where())) {
                         return 1; // nothing after a failed command runs
                     }
                 }
@@ -158,6 +166,14 @@ public final class Main {
         } finally {
             out.flush();
             stop.run();
+        }
+    }
+
+    /** Closes a tracker with try-with-resources. */
+    private record ServiceTrackerCloser(org.osgi.util.tracker.ServiceTracker<?, ?> tracker) implements AutoCloseable {
+        @Override
+        public void close() {
+            tracker.close();
         }
     }
 
@@ -174,18 +190,28 @@ public final class Main {
         }
     }
 
-    /** The -c commands and --script lines, in command-line order. */
+    /** A command to run, and where it came from: {@code FILE:LINE} for a script's, null for -c's. */
+    record Line(String text, String where) {
+    }
+
+    /** The texts of {@link #lines}. */
     static List<String> commands(CommandLine cl) throws CommandLine.UsageException {
-        List<String> out = new ArrayList<>();
+        return lines(cl).stream().map(Line::text).toList();
+    }
+
+    /** The -c commands and --script lines, in command-line order. */
+    static List<Line> lines(CommandLine cl) throws CommandLine.UsageException {
+        List<Line> out = new ArrayList<>();
         for (CommandLine.Step s : cl.steps()) {
             if (s instanceof CommandLine.Command c) {
-                out.add(c.text());
+                out.add(new Line(c.text(), null));
             } else if (s instanceof CommandLine.Script script) {
                 try {
-                    for (String line : Files.readAllLines(script.file(), StandardCharsets.UTF_8)) {
-                        String l = line.strip();
+                    List<String> lines = Files.readAllLines(script.file(), StandardCharsets.UTF_8);
+                    for (int n = 0; n < lines.size(); n++) {
+                        String l = lines.get(n).strip();
                         if (!l.isEmpty() && !l.startsWith("#")) {
-                            out.add(l);
+                            out.add(new Line(l, script.file() + ":" + (n + 1)));
                         }
                     }
                 } catch (IOException e) {

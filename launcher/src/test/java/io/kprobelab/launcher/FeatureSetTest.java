@@ -37,8 +37,18 @@ class FeatureSetTest {
     void testConsoleOnlyWhenInteractive_andLast() throws Exception {
         List<String> exec = artifacts(FeatureSet.load().bundles(false));
         List<String> shell = artifacts(FeatureSet.load().bundles(true));
-        assertTrue(!exec.contains("org.apache.felix.gogo.jline") && !exec.contains("jline"), exec.toString());
-        assertEquals("org.apache.felix.gogo.jline", shell.get(shell.size() - 1));
+        assertTrue(!exec.contains("org.apache.felix.gogo.jline") && !exec.contains("jline")
+                && !exec.contains("console"), exec.toString());
+        assertEquals("console", shell.get(shell.size() - 1));
+    }
+
+    /** gogo.jline serves the console as a library: its own shell loop must never start. */
+    @Test
+    void testGogoJline_isALibrary_theConsoleIsNot() throws Exception {
+        for (BundleSpec s : FeatureSet.load().bundles(true)) {
+            String a = s.id().getArtifactId();
+            assertEquals(a.equals("org.apache.felix.gogo.jline"), s.library(), a);
+        }
     }
 
     @Test

@@ -14,15 +14,21 @@ public interface Guest {
      * Starts {@code program} with {@code args} (BOOT.md section 7), runs the guest until it has
      * exited, and returns its pid and status. One run at a time: a second caller waits.
      *
+     * <p>Interrupting the calling thread is the terminal's ^C: the program and the tasks it
+     * started get SIGINT and are reaped; the result then has status 130 (128 + SIGINT) and the
+     * thread's interrupt status is set again. A program still running at the configured limit of
+     * instructions gets SIGKILL and is reaped before this throws. Either way nothing the call
+     * started is left running.
+     *
      * @param output gets the guest console's bytes while it runs (by the program, its children,
      *               and the kernel), as the guest writes them, on the machine's vCPU thread;
      *               null sends them to the process's standard output like the rest of the console
      * @throws IllegalArgumentException if the command line is empty, longer than 255 bytes, or a
      *                                  word contains a space (the kernel splits at spaces)
-     * @throws IllegalStateException    if the program is still running after the configured limit
-     *                                  of instructions, the calling thread is interrupted (the
-     *                                  program goes on in the guest at its next run), or the
-     *                                  guest powered off
+     * @throws IllegalStateException    if the program ran into the configured limit of
+     *                                  instructions (and was killed), the calling thread was
+     *                                  interrupted before the program started, or the guest
+     *                                  powered off
      */
     ProgramResult run(String program, List<String> args, IntConsumer output);
 

@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.List;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * (0x7fdd000), so even the "Memory: N KiB free" lines agree. After a kernel change, regenerate
  * {@code src/test/resources/io/kprobelab/guest/qemu/NAME.txt} with
  * {@code src/main/c/qemu-test.sh build/vmlinux CMDLINE > NAME.txt} (init, syscalltest,
- * spin = {@code sh spin 4000000 & spin 4000000}, misc, det, fault-KIND = {@code fault KIND}).
+ * spin = {@code sh spin 4000000 & spin 4000000}, misc, det, fault-KIND = {@code fault KIND},
+ * kill = {@code sh sleep 100000 & kill -INT 2 ; kill 99}).
  */
 class GuestKernelTest {
 
@@ -52,7 +54,8 @@ class GuestKernelTest {
     void testInit_printsWhatQemuPrinted_andPowersOffWithStatus0() {
         Boot b = boot("init");
         assertEquals(qemu("init"), b.console());
-        assertTrue(b.console().contains("mkdir: cannot create directory '/tmp': File exists\n"));
+        assertTrue(b.console().contains("init: mkdir(\"/tmp\") = -17 File exists\n"), "the kernel's EEXIST, shown");
+        assertTrue(b.console().contains("init: mkdir exited with status 0\ninit: done\n"), "and no error at the end");
         assertTrue(b.console().contains("init[1] exited with status 0\n"));
         assertEquals(0, b.result().exitStatus());
         System.out.println("GuestKernelTest: boot to init and power-off: " + b.hostMs() + " ms host, "
@@ -62,18 +65,34 @@ class GuestKernelTest {
     @Test
     void testSyscalltest_89Pass0Fail_asUnderQemu() {
         Boot b = boot("syscalltest");
-        assertTrue(b.console().contains("syscalltest: 89 passed, 0 failed\n"), b.console());
+        assertTrue(b.console().contains("syscalltest: 95 passed, 0 failed\n"), b.console());
+        assertTrue(b.console().contains("PASS SIGINT ends a sleeping child\nPASS SIGKILL ends a running child\n"), b.console());
         assertEquals(qemu("syscalltest"), b.console());
         assertEquals(0, b.result().exitStatus());
     }
 
+    /** Every kind {@link GuestProgram#FAULT} offers (what guest:run completes and help lists). */
+    static List<String> faultKinds() {
+        return GuestProgram.FAULT.choices();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"hlt", "kread", "kwrite", "null", "text", "ud"})
+    @MethodSource("faultKinds")
     void testRing3Fault_killsTheTaskWithAMessage_kernelGoesOn(String kind) {
         Boot b = boot("fault " + kind);
         assertTrue(b.console().contains("fault[1]: "), b.console());
         assertTrue(b.console().contains(" - killed\n"), b.console());
         assertEquals(qemu("fault-" + kind), b.console());
+    }
+
+    /** The kill program and sys_kill: a background sleeper ends at SIGINT, an unknown pid is ESRCH. */
+    @Test
+    void testKill_endsABackgroundSleeper_reportsAnUnknownPid_asUnderQemu() {
+        Boot b = boot("sh sleep 100000 & kill -INT 2 ; kill 99");
+        assertTrue(b.console().contains("kill: (99) - No such process\n"), b.console());
+        assertTrue(!b.console().contains("slept"), "the sleeper was ended: " + b.console());
+        assertEquals(1, b.result().exitStatus(), "kill 99 failed, so sh did");
+        assertEquals(qemu("kill"), b.console());
     }
 
     @Test

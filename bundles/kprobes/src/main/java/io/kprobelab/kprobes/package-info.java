@@ -8,7 +8,7 @@
  * counters and flags the core maintains.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.kprobelab.kprobes;
 
 import org.osgi.annotation.bundle.Export;

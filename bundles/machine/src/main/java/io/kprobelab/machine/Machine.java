@@ -41,7 +41,12 @@ public interface Machine {
      * interrupted state (registers, privilege level, GS bases, virtual time, timer) is restored
      * afterwards: only its memory effects remain.
      *
-     * @throws GuestOops if an unhandled trap stopped the vCPU (the report says where and why)
+     * <p>Interrupting the calling thread (the shell's ^C) stops the call at the guest's next
+     * instruction boundary outside a single-step, with the same clean-up as a call that returns;
+     * the caller's interrupt status is set again.
+     *
+     * @throws GuestOops             if an unhandled trap stopped the vCPU (the report says where and why)
+     * @throws java.util.concurrent.CancellationException if the calling thread was interrupted
      */
     CallResult call(long address, long... args);
 
@@ -153,7 +158,9 @@ public interface Machine {
     /**
      * Runs vCPU 0 of a booted kernel from its current state until the guest powers off or
      * {@code maxInstructions} more instructions have retired (idle time counts: HLT advances
-     * virtual time to the next timer interrupt). Returns at once after power-off.
+     * virtual time to the next timer interrupt). Returns at once after power-off, and early
+     * (at an instruction boundary) when the calling thread is interrupted, with its interrupt
+     * status set again.
      *
      * @throws GuestOops if the kernel stopped with an unhandled trap (e.g. a triple fault)
      */

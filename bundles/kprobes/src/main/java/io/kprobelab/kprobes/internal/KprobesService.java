@@ -32,6 +32,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -56,10 +57,10 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     @ObjectClassDefinition(name = "KprobeLab kprobes", description = "The generic kprobes core")
     public @interface Config {
         /** Which generation of the mechanism runs. */
-        @AttributeDefinition(description = "Generation of the kprobes mechanism: 2005 (4 traps per "
-                + "kretprobe'd call), 2.6.13 (3 traps) or 2.6.25 (kprobe- and kretprobe-booster: 1 or 2 traps). "
-                + "Empty: the framework property "
-                + "kprobes.generation, else 2005.")
+        @AttributeDefinition(description = "Generation of the kprobes mechanism, as kprobe:generation "
+                + "names it (help kprobe:generation lists them). Empty: the framework property "
+                + "kprobes.generation, else 2005. A change while probes are registered is refused "
+                + "(EBUSY, logged), as kprobe:generation refuses it; the running probes stay.")
         String generation() default "";
 
         /** The global switch. */
@@ -85,7 +86,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
 
     private final Machine machine;
     private final ArchKprobes arch;
-    private final boolean preemptible;
+    private volatile boolean preemptible;
     private final Object lock = new Object();
     private final ProbeTable table = new ProbeTable();
     private final KretprobeInstanceTable instances = new KretprobeInstanceTable();
@@ -131,11 +132,54 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
     @Activate
     public KprobesService(@Reference Machine machine, @Reference ArchKprobes arch, Config config,
                           BundleContext context) throws KprobeException {
-        this(machine, arch, Generation.of(!config.generation().isEmpty() ? config.generation()
-                : Optional.ofNullable(context.getProperty("kprobes.generation")).orElse("2005")),
-                config.preemptible());
+        this(machine, arch, Generation.of(configuredGeneration(config, context)), config.preemptible());
         enabled = config.enabled();
         watchdog.threshold(config.watchdog_threshold_ms());
+        this.config = config;
+    }
+
+    /** The configuration last applied (null when built without one). */
+    private Config config;
+
+    /** The generation a configuration asks for: its own, else the framework property, else 2005. */
+    private static String configuredGeneration(Config config, BundleContext context) {
+        return !config.generation().isEmpty() ? config.generation()
+                : Optional.ofNullable(context == null ? null : context.getProperty("kprobes.generation"))
+                        .orElse(Generation.G2005.label());
+    }
+
+    /**
+     * {@code config/io.kprobelab.kprobes.cfg} changed (or went away): apply what changed to the
+     * running core, which stays, with its probes and every event built on it. Without this, DS
+     * would deactivate the core and activate a new one, and every probe event defined in the shell
+     * would be gone. A generation switch follows {@code kprobe:generation}'s rule: refused with
+     * EBUSY while probes are registered; the refusal is logged in one line and the running
+     * generation stays.
+     */
+    @Modified
+    void modified(Config next, BundleContext context) {
+        Config prev = config;
+        config = next;
+        if (prev == null || prev.enabled() != next.enabled()) {
+            setEnabled(next.enabled());
+        }
+        if (prev == null || prev.watchdog_threshold_ms() != next.watchdog_threshold_ms()) {
+            watchdog.threshold(next.watchdog_threshold_ms());
+        }
+        preemptible = next.preemptible();
+        String wanted = configuredGeneration(next, context);
+        if (prev != null && wanted.equals(configuredGeneration(prev, context))) {
+            return; // the generation setting did not change: kprobe:generation's choice stands
+        }
+        try {
+            setGeneration(Generation.of(wanted));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "configuration " + PID + ": " + e.getMessage() + "; generation "
+                    + generation.label() + " stays");
+        } catch (KprobeException e) {
+            LOG.log(Level.WARNING, "configuration " + PID + ": generation=" + wanted + " refused: " + e.getMessage()
+                    + "; generation " + generation.label() + " stays (unregister the probes first)");
+        }
     }
 
     /** Sets the handler watchdog's threshold in milliseconds (0: off). */

@@ -286,4 +286,37 @@ class KprobesServiceTest {
         KprobeException e = assertThrows(KprobeException.class, () -> core.registerKprobe(KprobeSpec.atAddress(FakeArch.TRAMPOLINE)));
         assertEquals(Errno.EINVAL, e.errno());
     }
+
+    static KprobesService.Config config(String generation, boolean enabled, long watchdogMs) {
+        return new KprobesService.Config() {
+            @Override public String generation() { return generation; }
+            @Override public boolean enabled() { return enabled; }
+            @Override public boolean preemptible() { return true; }
+            @Override public long watchdog_threshold_ms() { return watchdogMs; }
+            @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return KprobesService.Config.class; }
+        };
+    }
+
+    /**
+     * Editing config/io.kprobelab.kprobes.cfg reaches the running core: what changed applies, the
+     * probes stay, and a generation switch is refused while probes are registered, as
+     * kprobe:generation refuses it.
+     */
+    @Test
+    void modifiedConfiguration_keepsTheProbes_refusesAGenerationSwitchWhileProbed() throws KprobeException {
+        core.modified(config("", true, 2000), null);
+        Kprobe kp = core.registerKprobe(KprobeSpec.at("sys_mkdir"));
+        core.modified(config("2.6.13", true, 2000), null);
+        assertEquals(Generation.G2005, core.generation(), "refused: a probe is registered");
+        core.modified(config("2.6.13", true, 5000), null);
+        core.modified(config("2.6.13", false, 5000), null);
+        assertFalse(core.isEnabled(), "the global switch follows the file");
+        assertTrue(kp.isRegistered());
+        assertEquals(List.of("ffffffff81000100  k  sys_mkdir+0x0    "), core.list());
+        core.unregisterKprobe(kp);
+        core.modified(config("2.6.25", false, 5000), null);
+        assertEquals(Generation.G2_6_25, core.generation(), "no probe left: the switch happens");
+        core.modified(config("1999", false, 5000), null);
+        assertEquals(Generation.G2_6_25, core.generation(), "an unknown name is logged, not applied");
+    }
 }

@@ -10,6 +10,7 @@ import io.kprobelab.machine.TrapSink;
 import io.kprobelab.machine.Vcpu;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,6 +29,10 @@ final class VcpuImpl implements Vcpu {
     private final GuestMemory memory;
     /** Nesting of calls on this thread (a trap handler may call guest code). */
     private int depth;
+    /** The {@link #onThread} work this vCPU's thread runs now, as its token. */
+    private volatile Object running;
+    /** The token of work whose caller was interrupted (^C): the run loop stops it at a boundary. */
+    private volatile Object cancelled;
 
     VcpuImpl(MachineImpl machine, Cpu cpu) {
         this.machine = machine;
@@ -79,7 +84,14 @@ final class VcpuImpl implements Vcpu {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code work} on this vCPU's thread and waits for it. */
+    /**
+     * Runs {@code work} on this vCPU's thread and waits for it. Interrupting the waiting thread
+     * (the shell's ^C) stops the guest at its next instruction boundary outside a single-step:
+     * a kernel run slice ends early, a call ends with {@link CancellationException}; this waits
+     * for the vCPU to get there, so the machine is idle and consistent when it returns, with the
+     * caller's interrupt status set again. A caller already interrupted when it calls is not
+     * cancelled (its status is kept).
+     */
     <T> T onThread(Callable<T> work) {
         if (onOwnThread()) {
             try {
@@ -90,13 +102,28 @@ final class VcpuImpl implements Vcpu {
                 throw new IllegalStateException(e);
             }
         }
-        FutureTask<T> f = new FutureTask<>(work);
+        Object token = new Object();
+        FutureTask<T> f = new FutureTask<>(() -> {
+            running = token;
+            try {
+                return work.call();
+            } finally {
+                running = null;
+            }
+        });
+        // An interrupt from before this call is the caller's own business (it may be cleaning up
+        // after one, and needs the guest to run): only one that comes while waiting cancels.
+        boolean interrupted = Thread.interrupted();
         tasks.add(f);
         try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for vCPU " + cpu.id, e);
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    cancelled = token; // and wait on: the vCPU stops at its next boundary
+                }
+            }
         } catch (ExecutionException e) {
             Throwable t = e.getCause();
             if (t instanceof GuestOops) {
@@ -113,7 +140,20 @@ final class VcpuImpl implements Vcpu {
                 throw (Error) t;
             }
             throw new IllegalStateException(t);
+        } finally {
+            if (cancelled == token) {
+                cancelled = null;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** The work running now was cancelled (its caller was interrupted). */
+    private boolean cancelRequested() {
+        Object c = cancelled;
+        return c != null && c == running;
     }
 
     @Override
@@ -177,6 +217,13 @@ final class VcpuImpl implements Vcpu {
                 }
                 if (c.io != null && c.io.poweredOff) {
                     return true;
+                }
+                if (cancelled != null && cancelRequested() && (c.flags & Cpu.TF) == 0) {
+                    // ^C: never in the middle of a single-step, so kprobes' per-CPU state is idle
+                    if (returnAtLimit) {
+                        return false;
+                    }
+                    throw new CancellationException("interrupted at " + fmt(c.rip));
                 }
                 if (c.retired >= limit) {
                     if (returnAtLimit) {
@@ -287,7 +334,8 @@ final class VcpuImpl implements Vcpu {
         Cpu c = cpu;
         MachineImpl m = machine;
         Block prev = null;
-        while (c.retired < c.runLimit && (c.flags & Cpu.TF) == 0 && !m.stopRequested) {
+        while (c.retired < c.runLimit && (c.flags & Cpu.TF) == 0 && !m.stopRequested
+                && !(cancelled != null && cancelRequested())) {
             long rip = c.rip;
             Block b = prev == null ? null : prev.succ1;
             if (b == null || b.rip != rip) {

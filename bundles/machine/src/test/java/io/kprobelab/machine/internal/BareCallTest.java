@@ -62,6 +62,41 @@ class BareCallTest {
         assertEquals(fib(10), m.call("fib", 10).rax());
     }
 
+    /** ^C in the shell interrupts machine:call's thread: the call stops, the machine stays usable. */
+    @Test
+    void testCall_interruptedCaller_stopsTheLoopingCall_machineUsableAfterwards() throws Exception {
+        Machine m = load("-O2");
+        java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean flagAfter = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            try {
+                m.call("spin", 1); // loops for the whole default budget, a minute of guest time
+                failure.complete(null);
+            } catch (Throwable t) {
+                failure.complete(t);
+            } finally {
+                flagAfter.set(Thread.interrupted());
+            }
+        });
+        caller.start();
+        Thread.sleep(200); // let the call start (an earlier interrupt cancels it before it runs: fine too)
+        caller.interrupt();
+        Throwable t = failure.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof java.util.concurrent.CancellationException, String.valueOf(t));
+        assertTrue(t.getMessage().startsWith("interrupted"), t.getMessage());
+        caller.join();
+        assertTrue(flagAfter.get(), "the caller's interrupt status is set again");
+        assertEquals(fib(10), m.call("fib", 10).rax(), "the vCPU is free for the next call");
+        // an interrupt from before the call is the caller's: the call runs, the status stays
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals(fib(10), m.call("fib", 10).rax());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void testCall_nullDeref_oopsWithPageFaultCr2AndBacktrace() throws Exception {
         Machine m = load("-O0");

@@ -1,6 +1,7 @@
 package io.kprobelab.shell.internal;
 
 import io.kprobelab.guest.Guest;
+import io.kprobelab.guest.GuestProgram;
 import io.kprobelab.guest.GuestTask;
 import io.kprobelab.guest.ProgramResult;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         "osgi.command.function=run",
         "osgi.command.function=ps",
         "osgi.command.function=dmesg"})
-public final class GuestCommands {
+public final class GuestCommands implements Documented {
 
     /** The header of {@code guest:ps}. */
     static final String PS_HEADER = "  PID  PPID S    TICKS COMMAND";
@@ -52,17 +53,33 @@ public final class GuestCommands {
         return g;
     }
 
-    @Descriptor("start a program in the guest (init, mkdir PATH..., mkdirbench N, spin N, sleep MS, deeprec N, "
-            + "fault KIND, syscalltest, sh WORD...) and print its console output as it comes; "
-            + "fails with 'PROGRAM exited with status N' when N is not 0")
+    @Descriptor("start a program in the guest and print its console output as it comes; "
+            + "fails with 'PROGRAM exited with status N' when N is not 0. "
+            + "^C sends it (and what it started) SIGINT, as a terminal does: it is reaped before the prompt returns")
     public void run(
-            @Descriptor("the program, a built-in name or /bin/NAME") String program,
-            @Descriptor("its arguments (no spaces inside one: the guest splits at spaces)") String... args) {
-        run(program, args, session());
+            @Descriptor("the program: one of those below, or /bin/NAME") String program,
+            @Descriptor("its arguments (no spaces inside one: the guest splits at spaces)") String... arg) {
+        run(program, arg, session());
+    }
+
+    /** {@code help guest:run}: the programs and their arguments, from the guest's table. */
+    @Override
+    public List<String> notes(String function) {
+        if (!function.equals("run")) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("programs:");
+        for (GuestProgram p : GuestProgram.values()) {
+            lines.add(String.format("  %-40s %s", p.usage(), p.description()));
+        }
+        return lines;
     }
 
     /** {@link #run(String, String...)} printing onto {@code out}. */
-    void run(String program, String[] args, PrintStream out) {
+    void run(String typedProgram, String[] typedArgs, PrintStream out) {
+        String program = Operands.word(typedProgram);
+        String[] args = Operands.words(typedArgs);
         ProgramResult r;
         try {
             // The guest writes on the vCPU thread, where System.out is not this session's: write
@@ -79,6 +96,9 @@ public final class GuestCommands {
             throw e instanceof CommandUnavailable ? e : new CommandUnavailable(e.getMessage());
         } finally {
             out.flush();
+        }
+        if (Thread.interrupted()) { // ^C: the guest ended the program with SIGINT
+            throw new CommandInterrupted();
         }
         if (r.pid() < 0) {
             throw new CommandError(program + ": cannot run: error " + r.pid()

@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         "osgi.command.function=pipe",
         "osgi.command.function=blacklist",
         "osgi.command.function=generation"})
-public final class KprobeCommands {
+public final class KprobeCommands implements Documented {
 
     /** How often follow mode wakes to notice its deadline when no entries come. */
     static final long PIPE_POLL_MS = 200;
@@ -86,7 +86,7 @@ public final class KprobeCommands {
             + "and changes nothing")
     public void add(
             @Descriptor("the definition; several words are joined with single spaces") String... definition) {
-        String line = String.join(" ", definition);
+        String line = String.join(" ", Operands.words(definition));
         try {
             probeEvents().add(line);
         } catch (ProbeEventException e) {
@@ -107,7 +107,7 @@ public final class KprobeCommands {
             if (all) {
                 probeEvents().clear();
             } else {
-                probeEvents().remove(event[0]);
+                probeEvents().remove(Operands.word(event[0]));
             }
         } catch (ProbeEventException e) {
             throw failure(e);
@@ -129,29 +129,41 @@ public final class KprobeCommands {
         return lines(probeEvents().profile());
     }
 
-    @Descriptor("arm every registered probe (echo 1 > kprobes/enabled); each probe keeps its own state")
-    public void enable() {
-        kprobes().setEnabled(true);
+    @Descriptor("without EVENT: the global switch, arm every registered probe (echo 1 > kprobes/enabled); "
+            + "each probe keeps its own state. Says what it switched, as the kernel logs it")
+    public String enable() {
+        return globalSwitch(true);
     }
 
     @Descriptor("enable a probe event (echo 1 > events/GRP/EVENT/enable)")
     public void enable(@Descriptor("EVENT or GRP/EVENT") String event) {
         try {
-            probeEvents().enable(event);
+            probeEvents().enable(Operands.word(event));
         } catch (ProbeEventException e) {
             throw failure(e);
         }
     }
 
-    @Descriptor("disarm every registered probe (echo 0 > kprobes/enabled); each probe keeps its own state")
-    public void disable() {
-        kprobes().setEnabled(false);
+    @Descriptor("without EVENT: the global switch, disarm every registered probe (echo 0 > kprobes/enabled); "
+            + "each probe keeps its own state. Says what it switched, as the kernel logs it")
+    public String disable() {
+        return globalSwitch(false);
+    }
+
+    /** Flips kprobes/enabled; the kernel's log line for it ({@code arm_all_kprobes}/{@code disarm_all_kprobes}). */
+    private String globalSwitch(boolean on) {
+        KprobeRegistry r = kprobes();
+        boolean was = r.isEnabled();
+        r.setEnabled(on);
+        String state = on ? "enabled" : "disabled";
+        return was == on ? "Kprobes globally " + state + " already (kprobes/enabled is " + (on ? 1 : 0) + ")"
+                : "Kprobes globally " + state + " (kprobes/enabled is " + (on ? 1 : 0) + "; events keep their own switches)";
     }
 
     @Descriptor("disable a probe event (echo 0 > events/GRP/EVENT/enable)")
     public void disable(@Descriptor("EVENT or GRP/EVENT") String event) {
         try {
-            probeEvents().disable(event);
+            probeEvents().disable(Operands.word(event));
         } catch (ProbeEventException e) {
             throw failure(e);
         }
@@ -210,15 +222,42 @@ public final class KprobeCommands {
         return lines(kprobes().blacklist());
     }
 
-    @Descriptor("show the running generation of the kprobes mechanism (2005, 2.6.13 or 2.6.25)")
+    @Descriptor("show the running generation of the kprobes mechanism")
     public String generation() {
         return kprobes().generation().label();
     }
 
-    @Descriptor("switch the generation of the kprobes mechanism; refused (EBUSY) while probes are registered")
-    public void generation(@Descriptor("2005 (4 traps per kretprobe'd call), 2.6.13 (3 traps) or 2.6.25 (boosters: 1 or 2 traps)") String name)
-            throws KprobeException {
-        kprobes().setGeneration(Generation.of(name));
+    @Descriptor("show (without NAME) or switch the generation of the kprobes mechanism; "
+            + "refused (EBUSY) while probes are registered")
+    public void generation(@Descriptor("a generation listed below") String name) {
+        Generation g;
+        try {
+            g = Generation.of(Operands.word(name));
+        } catch (IllegalArgumentException e) {
+            throw new CommandError(e.getMessage());
+        }
+        try {
+            kprobes().setGeneration(g);
+        } catch (KprobeException e) {
+            RuntimeException r = e.errno() == Errno.EBUSY ? new CommandUnavailable(e.getMessage())
+                    : new CommandError(e.getMessage());
+            r.initCause(e);
+            throw r;
+        }
+    }
+
+    /** {@code help kprobe:generation}: the generations, from the one list ({@link Generation}). */
+    @Override
+    public List<String> notes(String function) {
+        if (!function.equals("generation")) {
+            return List.of();
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("generations:");
+        for (Generation g : Generation.values()) {
+            lines.add(String.format("  %-8s %s", g.label(), g.summary()));
+        }
+        return lines;
     }
 
     private static String lines(List<String> lines) {

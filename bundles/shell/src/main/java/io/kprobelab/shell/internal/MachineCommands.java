@@ -75,15 +75,17 @@ public final class MachineCommands {
             @Descriptor("run the call N times and print the fastest run")
             @Parameter(names = "--repeat", absentValue = "1") int repeat,
             @Descriptor("the function: a symbol or a 0x-address") String symbol,
-            @Descriptor("up to six integer arguments, decimal or 0x-hex, negative allowed") String... args) {
+            @Descriptor("up to six integer arguments, decimal or 0x-hex, negative allowed") String... arg) {
         Machine m = machine();
+        String fn = Operands.word(symbol);
+        String[] args = Operands.words(arg);
         if (repeat < 1) {
             throw new CommandError("--repeat must be at least 1, not " + repeat);
         }
         if (args.length > 6) {
             throw new CommandError("at most 6 arguments (SysV registers), not " + args.length);
         }
-        long target = function(m.symbols(), symbol);
+        long target = function(m.symbols(), fn);
         long[] values = new long[args.length];
         for (int i = 0; i < args.length; i++) {
             values[i] = Operands.integer(args[i]);
@@ -96,6 +98,9 @@ public final class MachineCommands {
             } catch (GuestOops oops) {
                 System.err.println(oops.report()); // the whole oops, as the kernel prints it
                 throw oops;
+            } catch (java.util.concurrent.CancellationException e) {
+                Thread.interrupted(); // ^C: the machine stopped the call and is idle again
+                throw new CommandInterrupted();
             }
             if (best == null || r.nanos() < best.nanos()) {
                 best = r;
@@ -115,12 +120,17 @@ public final class MachineCommands {
         throw new CommandError("unknown symbol: " + symbol);
     }
 
-    @Descriptor("list the trap vectors seen since the last reset: <vector> <name> <count>")
+    /** The first line of {@code machine:traps}: what the columns are, and since when they count. */
+    static final String TRAPS_HEADER = "# vector name count, since boot or the last machine:traps --reset";
+
+    @Descriptor("list the trap vectors seen since boot or the last --reset, under a header: <vector> <name> <count>; "
+            + "the counts add up across calls, so --reset before a comparison")
     public String traps(
             @Descriptor("zero the counters after listing them")
             @Parameter(names = "--reset", presentValue = "true", absentValue = "false") boolean reset) {
         Machine m = machine();
         List<String> lines = new ArrayList<>();
+        lines.add(TRAPS_HEADER);
         for (int v = 0; v < 256; v++) {
             long n = m.trapCount(v);
             if (n != 0) {
@@ -130,7 +140,7 @@ public final class MachineCommands {
         if (reset) {
             m.resetTrapCounts();
         }
-        return lines.isEmpty() ? null : String.join("\n", lines);
+        return String.join("\n", lines);
     }
 
     @Descriptor("disassemble a function (the whole symbol when its size is known, else "
@@ -138,9 +148,10 @@ public final class MachineCommands {
     public String disasm(
             @Descriptor("a symbol, symbol+0xoff, or an address") String where) {
         Machine m = machine();
+        String w = Operands.word(where);
         SymbolTable symbols = m.symbols();
-        long start = Operands.address(where, symbols);
-        Optional<Symbol> sym = symbols.lookup(where).filter(s -> s.size() > 0);
+        long start = Operands.address(w, symbols);
+        Optional<Symbol> sym = symbols.lookup(w).filter(s -> s.size() > 0);
         if (sym.isEmpty()) {
             sym = symbols.symbolAt(start).filter(s -> s.address() == start && s.size() > 0);
         }
@@ -148,7 +159,7 @@ public final class MachineCommands {
                 : disassemble(m, start, DEFAULT_DISASM_COUNT, 0);
     }
 
-    @Descriptor("disassemble COUNT instructions")
+    @Descriptor("disassemble a function or an address, COUNT instructions")
     public String disasm(
             @Descriptor("a symbol, symbol+0xoff, or an address") String where,
             @Descriptor("how many instructions") int count) {
@@ -156,7 +167,7 @@ public final class MachineCommands {
         if (count < 1) {
             throw new CommandError("COUNT must be at least 1, not " + count);
         }
-        return disassemble(m, Operands.address(where, m.symbols()), count, 0);
+        return disassemble(m, Operands.address(Operands.word(where), m.symbols()), count, 0);
     }
 
     // Decodes up to count instructions, stopping at end (exclusive) when it is not 0.
@@ -209,7 +220,7 @@ public final class MachineCommands {
 
     @Descriptor("list the symbols whose names match a glob, as /proc/kallsyms does")
     public String syms(@Descriptor("a glob: * ? [abc] [!abc]; quote it ('sys_*'), else the shell expands it as file names") String pattern) {
-        Pattern re = Operands.glob(pattern);
+        Pattern re = Operands.glob(Operands.word(pattern));
         List<String> lines = new ArrayList<>();
         for (Symbol s : machine().symbols().all()) {
             if (re.matcher(s.name()).matches()) {
@@ -255,8 +266,8 @@ public final class MachineCommands {
             @Descriptor("a symbol, symbol+0xoff, or an address") String address,
             @Descriptor("how many bytes (decimal or 0x-hex)") String length) {
         Machine m = machine();
-        long start = Operands.address(address, m.symbols());
-        long len = Operands.integer(length);
+        long start = Operands.address(Operands.word(address), m.symbols());
+        long len = Operands.integer(Operands.word(length));
         if (len < 1 || len > MAX_DUMP) {
             throw new CommandError("LEN must be 1.." + MAX_DUMP + ", not " + length);
         }

@@ -14,6 +14,23 @@ final class Operands {
     }
 
     /**
+     * A word as typed: Gogo turns the bare word {@code null} into Java's null before a command
+     * sees it, so a String parameter holding null was typed {@code null} (one of fault's kinds).
+     */
+    static String word(String typed) {
+        return typed == null ? "null" : typed;
+    }
+
+    /** {@link #word} for each. */
+    static String[] words(String[] typed) {
+        String[] out = new String[typed.length];
+        for (int i = 0; i < typed.length; i++) {
+            out[i] = word(typed[i]);
+        }
+        return out;
+    }
+
+    /**
      * An integer argument: decimal or {@code 0x} hex, optionally negative. Hex and large decimals
      * cover the whole unsigned 64-bit range, so {@code 0xffffffffffffffff} and {@code -1} are equal.
      */

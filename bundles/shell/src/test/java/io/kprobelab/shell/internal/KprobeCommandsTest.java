@@ -107,9 +107,12 @@ class KprobeCommandsTest {
         commands.disable("kprobes/myprobe");
         assertEquals(List.of("enable myprobe", "disable kprobes/myprobe"), events.switched);
         assertEquals("1", commands.enabled());
-        commands.disable();
+        assertEquals("Kprobes globally disabled (kprobes/enabled is 0; events keep their own switches)",
+                commands.disable(), "says what it switched");
         assertEquals("0", commands.enabled());
-        commands.enable();
+        assertEquals("Kprobes globally disabled already (kprobes/enabled is 0)", commands.disable());
+        assertEquals("Kprobes globally enabled (kprobes/enabled is 1; events keep their own switches)",
+                commands.enable());
         assertEquals("1", commands.enabled());
         assertEquals(2, events.switched.size()); // the global switch is not an event's
 
@@ -132,9 +135,14 @@ class KprobeCommandsTest {
         assertEquals("unknown generation '1999' (known: 2005, 2.6.13, 2.6.25)",
                 assertThrows(IllegalArgumentException.class, () -> commands.generation("1999")).getMessage());
         registry.busy = true;
-        KprobeException e = assertThrows(KprobeException.class, () -> commands.generation("2005"));
-        assertEquals(Errno.EBUSY, e.errno());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> commands.generation("2005"));
+        assertEquals(Errno.EBUSY, ((KprobeException) e.getCause()).errno());
+        assertEquals(e.getCause().getMessage(), e.toString(), "the message alone, no class name");
         assertEquals("2.6.13", commands.generation());
+        assertEquals(List.of("generations:",
+                "  2005     the seed's design: 4 traps per kretprobe'd call",
+                "  2.6.13   instances keyed by task, no step after the trampoline: 3 traps",
+                "  2.6.25   kprobe-booster and kretprobe-booster: 1 or 2 traps"), commands.notes("generation"));
     }
 
     @Test
@@ -204,7 +212,7 @@ class KprobeCommandsTest {
     }
 
     /** kprobe_events: records writes and switches, refuses with {@link #refuse} when set. */
-    private static final class FakeEvents implements ProbeEvents {
+    static final class FakeEvents implements ProbeEvents {
         final List<String> written = new ArrayList<>();
         final List<String> switched = new ArrayList<>();
         final Deque<List<String>> pipe = new ArrayDeque<>();
@@ -272,7 +280,7 @@ class KprobeCommandsTest {
     }
 
     /** The core, as far as the commands use it. */
-    private static final class FakeRegistry implements KprobeRegistry {
+    static final class FakeRegistry implements KprobeRegistry {
         List<String> lines = List.of();
         boolean enabled = true;
         boolean busy;

@@ -78,15 +78,15 @@ class MachineCommandsTest {
         machine.trapCounts[Trap.BP] = 4000;
         machine.trapCounts[Trap.DB] = 3999;
         machine.trapCounts[Trap.PF] = 1;
-        assertEquals("1 #DB 3999\n3 #BP 4000\n14 #PF 1", commands.traps(true));
-        assertNull(commands.traps(false));
+        assertEquals(MachineCommands.TRAPS_HEADER + "\n1 #DB 3999\n3 #BP 4000\n14 #PF 1", commands.traps(true));
+        assertEquals(MachineCommands.TRAPS_HEADER, commands.traps(false), "the header says what is (not) counted");
     }
 
     @Test
     void testTraps_withoutReset_keepsCounting() {
         machine.trapCounts[Trap.UD] = 2;
-        assertEquals("6 #UD 2", commands.traps(false));
-        assertEquals("6 #UD 2", commands.traps(false));
+        assertEquals(MachineCommands.TRAPS_HEADER + "\n6 #UD 2", commands.traps(false));
+        assertEquals(MachineCommands.TRAPS_HEADER + "\n6 #UD 2", commands.traps(false));
     }
 
     @Test

@@ -120,10 +120,19 @@ public final class GuestService implements Guest {
             captured.write(b);
             target.accept(b);
         };
+        // Interrupted (^C): Umh signals the program and reaps it. Runs with the flag cleared so
+        // that nothing on the way (the vCPU hand-off) gives up early; set again for the caller.
+        boolean[] interrupted = {false};
         try {
-            ProgramResult r = Umh.run(machine, cmdline, runMax, Thread.currentThread()::isInterrupted);
+            ProgramResult r = Umh.run(machine, cmdline, runMax, () -> {
+                interrupted[0] |= Thread.interrupted();
+                return interrupted[0];
+            });
             return new ProgramResult(r.pid(), r.status(), r.instructions(), captured.toString(StandardCharsets.UTF_8));
         } finally {
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt();
+            }
             sink = toStdout;
             stdout.flush();
             running.unlock();

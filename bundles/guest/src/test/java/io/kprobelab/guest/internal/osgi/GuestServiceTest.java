@@ -90,8 +90,10 @@ class GuestServiceTest {
         assertThrows(IllegalArgumentException.class, () -> g.run("mkdir", List.of("x".repeat(300)), null));
         IllegalStateException limit = assertThrows(IllegalStateException.class,
                 () -> g.run("spin", List.of("100000000"), b -> { }));
-        assertTrue(limit.getMessage().contains("spin 100000000 still running after 5000000 instructions"),
+        assertTrue(limit.getMessage().contains("spin 100000000 still running after 5000000 instructions: killed"),
                 limit.getMessage());
+        assertEquals(List.of("swapper"), g.tasks().stream().map(GuestTask::comm).toList(), "killed and reaped");
+        assertEquals(0, g.run("mkdir", List.of("/after-limit"), b -> { }).status(), "the next run is served");
         Thread.currentThread().interrupt();
         try {
             IllegalStateException stop = assertThrows(IllegalStateException.class,
@@ -100,6 +102,42 @@ class GuestServiceTest {
         } finally {
             Thread.interrupted();
         }
+        g.deactivate();
+    }
+
+    /**
+     * ^C in the shell interrupts guest:run's thread: the program and what it started get SIGINT
+     * and are reaped, so the next run is served at once instead of queueing behind them.
+     */
+    @Test
+    void testRun_interrupted_sigintReapsTheProgramAndItsChildren_nextRunServedAtOnce() throws Exception {
+        Machine m = Machines.create(1, 64);
+        GuestService g = new GuestService(m, config(10_000_000_000L));
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean flagAfter = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread[] runner = new Thread[1];
+        CompletableFuture<ProgramResult> spin = CompletableFuture.supplyAsync(() -> {
+            runner[0] = Thread.currentThread();
+            try {
+                return g.run("sh", List.of("spin", "100000000000", "&", "spin", "100000000000"), b -> running.countDown());
+            } finally {
+                flagAfter.set(Thread.interrupted());
+            }
+        });
+        // both spins print their first quarter only after minutes of guest time: wait for them on the task list
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (g.tasks().stream().filter(t -> t.comm().equals("spin")).count() < 2) {
+            assertTrue(System.nanoTime() < deadline, "the spins never started: " + g.tasks());
+            Thread.sleep(10);
+        }
+        runner[0].interrupt();
+        ProgramResult r = spin.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(128 + 2, r.status(), "killed by SIGINT");
+        assertTrue(flagAfter.get(), "the caller still sees its interrupt");
+        assertEquals(List.of("swapper"), g.tasks().stream().map(GuestTask::comm).toList(), "sh and both spins reaped");
+        ProgramResult next = g.run("mkdir", List.of("/w4"), b -> { });
+        assertEquals(0, next.status());
+        assertTrue(next.instructions() < 10_000_000, "served at once: " + next.instructions() + " instructions");
         g.deactivate();
     }
 

@@ -41,6 +41,9 @@ final class ConfiguredDefinition {
             for (String name : events.names()) {
                 if (!before.contains(name)) {
                     d.added.add(name);
+                    if (events instanceof KprobeEventsService s) {
+                        s.own(name, source); // the shell may not remove it behind the file's back
+                    }
                 }
             }
             if (enabled) {
@@ -71,6 +74,9 @@ final class ConfiguredDefinition {
     /** Disables and removes the events this configuration defined. */
     void remove() {
         for (String name : added) {
+            if (events instanceof KprobeEventsService s) {
+                s.disown(name);
+            }
             try {
                 events.disable(name);
                 events.remove(name);

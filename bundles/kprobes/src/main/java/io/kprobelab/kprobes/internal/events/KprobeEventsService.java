@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -57,12 +58,24 @@ public final class KprobeEventsService implements ProbeEvents, ExistingEvents {
     /** {@code dyn_event_list}: every probe in creation order. */
     private final List<TraceKprobe> probes = new ArrayList<>();
     private final Map<String, EventState> events = new LinkedHashMap<>();
+    /** Events a configuration file defined (GRP/EVENT to the file): they go with the file. */
+    private final Map<String, String> owners = new java.util.HashMap<>();
     private final ThreadLocal<HitContext> contexts = ThreadLocal.withInitial(HitContext::new);
 
     /** The DS constructor: the trace buffer's size from configuration. */
     @Activate
     public KprobeEventsService(@Reference KprobeRegistry registry, @Reference Machine machine, Config config) {
         this(registry, machine, Math.max(1, config.trace_entries()));
+    }
+
+    /**
+     * {@code config/io.kprobelab.kprobes.events.cfg} changed: the trace ring takes its new size
+     * and keeps what fits; the events stay (without this, DS would replace the service and every
+     * event defined in the shell would be gone).
+     */
+    @Modified
+    void modified(Config config) {
+        buffer.resize(Math.max(1, config.trace_entries()));
     }
 
     /** A registry whose trace buffer keeps {@code traceEntries} entries. */
@@ -153,11 +166,40 @@ public final class KprobeEventsService implements ProbeEvents, ExistingEvents {
             throw new ProbeEventException(Errno.ENOENT, command, "no such event");
         }
         for (TraceKprobe tk : matched) {
+            refuseOwned(tk.event.key(), command);
+        }
+        for (TraceKprobe tk : matched) {
             if (tk.event.enabled) {
                 throw new ProbeEventException(Errno.EBUSY, command, tk.event.key() + " is enabled");
             }
         }
         free(matched);
+    }
+
+    /**
+     * Marks {@code key} (GRP/EVENT) as defined by {@code source}, a configuration file: removing it
+     * from the shell is then refused, since the file would still say it exists (and would not
+     * bring it back until it changed).
+     */
+    void own(String key, String source) {
+        synchronized (lock) {
+            owners.put(key, source);
+        }
+    }
+
+    /** The file that defined {@code key} is going: the event may be removed again. */
+    void disown(String key) {
+        synchronized (lock) {
+            owners.remove(key);
+        }
+    }
+
+    private void refuseOwned(String key, String command) throws ProbeEventException {
+        String source = owners.get(key);
+        if (source != null) {
+            throw new ProbeEventException(Errno.EBUSY, command, key + " is defined by " + source
+                    + ": it goes when that file is deleted");
+        }
     }
 
     private void free(List<TraceKprobe> gone) {
@@ -186,6 +228,9 @@ public final class KprobeEventsService implements ProbeEvents, ExistingEvents {
     @Override
     public void clear() throws ProbeEventException {
         synchronized (lock) {
+            for (String key : events.keySet()) {
+                refuseOwned(key, "");
+            }
             for (EventState ev : events.values()) {
                 if (ev.enabled) {
                     throw new ProbeEventException(Errno.EBUSY, "", ev.key() + " is enabled");

@@ -46,15 +46,16 @@ public final class TraceBuffer {
     private final Object lock = new Object();
     private final Supplier<SymbolTable> symbols;
     private final IntSupplier onlineCpus;
-    private final int capacity;
-    private final long[] ts;
-    private final long[] ip;
-    private final long[] func;
-    private final int[] pid;
-    private final int[] cpu;
-    private final byte[] flags;
-    private final String[] event;
-    private final String[] args;
+    // The ring; replaced whole by resize(), always under the lock.
+    private int capacity;
+    private long[] ts;
+    private long[] ip;
+    private long[] func;
+    private int[] pid;
+    private int[] cpu;
+    private byte[] flags;
+    private String[] event;
+    private String[] args;
     private final SavedCmdlines cmdlines = new SavedCmdlines(SavedCmdlines.DEFAULT_NUM);
     /** Sequence numbers: entries [tail, head) are in the buffer. */
     private long head;
@@ -72,17 +73,63 @@ public final class TraceBuffer {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity " + capacity);
         }
-        this.capacity = capacity;
         this.symbols = symbols;
         this.onlineCpus = onlineCpus;
-        ts = new long[capacity];
-        ip = new long[capacity];
-        func = new long[capacity];
-        pid = new int[capacity];
-        cpu = new int[capacity];
-        flags = new byte[capacity];
-        event = new String[capacity];
-        args = new String[capacity];
+        allocate(capacity);
+    }
+
+    private void allocate(int n) {
+        capacity = n;
+        ts = new long[n];
+        ip = new long[n];
+        func = new long[n];
+        pid = new int[n];
+        cpu = new int[n];
+        flags = new byte[n];
+        event = new String[n];
+        args = new String[n];
+    }
+
+    /** Entries kept. */
+    public int capacity() {
+        synchronized (lock) {
+            return capacity;
+        }
+    }
+
+    /**
+     * Keeps {@code n} entries from now on ({@code ring_buffer_resize}, what writing
+     * {@code buffer_size_kb} does): the newest entries that fit stay, the others count as overruns.
+     */
+    public void resize(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("capacity " + n);
+        }
+        synchronized (lock) {
+            if (n == capacity) {
+                return;
+            }
+            long[] ts0 = ts, ip0 = ip, func0 = func;
+            int[] pid0 = pid, cpu0 = cpu;
+            byte[] flags0 = flags;
+            String[] event0 = event, args0 = args;
+            int old = capacity;
+            long kept = Math.min(head - tail, n);
+            overrun += head - tail - kept;
+            tail = head - kept;
+            allocate(n);
+            for (long q = tail; q < head; q++) {
+                int from = (int) (q % old), to = (int) (q % n);
+                ts[to] = ts0[from];
+                ip[to] = ip0[from];
+                func[to] = func0[from];
+                pid[to] = pid0[from];
+                cpu[to] = cpu0[from];
+                flags[to] = flags0[from];
+                event[to] = event0[from];
+                args[to] = args0[from];
+            }
+        }
     }
 
     /**

@@ -54,6 +54,24 @@ class ConfiguredEventTest {
         assertEquals(List.of(), events.events());
     }
 
+    /** The shell cannot remove what a file defines: the file would still say it exists. */
+    @Test
+    void configuredEvent_isNotRemovedBehindItsFilesBack_removedWithIt() throws Exception {
+        ConfiguredEvent c = configured("p:mk sys_mkdir", false);
+        configured("p:other sys_mkdir", false).remove(); // defined and gone again: no longer owned
+        io.kprobelab.kprobes.events.ProbeEventException busy = org.junit.jupiter.api.Assertions.assertThrows(
+                io.kprobelab.kprobes.events.ProbeEventException.class, () -> events.remove("mk"));
+        assertEquals("kprobes/mk is defined by configuration io.kprobelab.event~t: it goes when that file is deleted",
+                busy.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(io.kprobelab.kprobes.events.ProbeEventException.class,
+                () -> events.clear());
+        assertEquals(List.of("p:kprobes/mk sys_mkdir"), events.events());
+        events.add("p:shell sys_mkdir");
+        events.remove("shell"); // the shell's own events are the shell's to remove
+        c.remove();
+        assertEquals(List.of(), events.events());
+    }
+
     @Test
     void disabledByDefault_andABadDefinitionChangesNothing() throws Exception {
         ConfiguredEvent ok = configured("p:mk sys_mkdir", false);

@@ -19,6 +19,24 @@ class TraceBufferTest {
         return lines.get(lines.size() - 1);
     }
 
+    /** A configuration change of trace.entries resizes the live ring: the newest entries stay. */
+    @Test
+    void resize_keepsTheNewestEntriesThatFit_countsTheRestAsOverruns() {
+        for (int i = 1; i <= 4; i++) {
+            buffer.recordEntry("e" + i, 0, 1, "a", 0, i, F, "");
+        }
+        buffer.resize(2);
+        assertEquals(2, buffer.capacity());
+        List<String> t = buffer.trace();
+        assertEquals("# entries-in-buffer/entries-written: 2/4   #P:128", t.get(2));
+        assertEquals(List.of("e3", "e4"), t.subList(12, 14).stream().map(l -> l.split(": ")[1]).toList());
+        buffer.recordEntry("e5", 0, 1, "a", 0, 5, F, "");
+        buffer.resize(8);
+        buffer.recordEntry("e6", 0, 1, "a", 0, 6, F, "");
+        t = buffer.trace();
+        assertEquals(List.of("e4", "e5", "e6"), t.subList(12, 15).stream().map(l -> l.split(": ")[1]).toList());
+    }
+
     @Test
     void context_padsCommPidCpuAndTime_likeTracePrintContext() {
         buffer.recordEntry("ev", 127, 12345678, "kworker/0:1H", TraceBuffer.IRQS_OFF, 123_456_000_999_499L, F + 4, "");
