@@ -156,6 +156,23 @@ public interface Machine {
     }
 
     /**
+     * {@link #bootKernel(ElfImage, KernelEntry)} with the loader's {@code profile} of the kernel,
+     * which {@link #kernelProfile} then returns (the listeners of {@link #onImageLoaded} see it).
+     */
+    default void bootKernel(ElfImage image, KernelEntry entry, io.kprobelab.machine.kernel.KernelProfile profile) {
+        throw new UnsupportedOperationException("bootKernel is not available on this machine");
+    }
+
+    /**
+     * The running kernel's profile: the one its loader gave {@link #bootKernel}, or one read from
+     * the image's symbols ({@link io.kprobelab.machine.kernel.SymbolKernelProfile}) for a bare ELF
+     * or a kernel booted without one.
+     */
+    default io.kprobelab.machine.kernel.KernelProfile kernelProfile() {
+        return new io.kprobelab.machine.kernel.SymbolKernelProfile("bare", this);
+    }
+
+    /**
      * Runs vCPU 0 of a booted kernel from its current state until the guest powers off or
      * {@code maxInstructions} more instructions have retired (idle time counts: HLT advances
      * virtual time to the next timer interrupt). Returns at once after power-off, and early

@@ -93,7 +93,8 @@ public final class VmlinuxLoader {
         bi.put(cmd);
         pm.write(BOOT_INFO, bi.array(), 0, 0x140);
         machine.bootKernel(image, new KernelEntry(image.entry(), PAGE_OFFSET + STACK_TOP, BOOT_INFO, PML4,
-                PAGE_OFFSET + GDT, 3 * 8 - 1, PAGE_OFFSET + CALL_STACK_TOP));
+                PAGE_OFFSET + GDT, 3 * 8 - 1, PAGE_OFFSET + CALL_STACK_TOP),
+                new GuestKernelProfile(machine));
     }
 
     /** The table at {@code level} (2 = PD, 1 = PT) covering {@code va}, created as needed. */

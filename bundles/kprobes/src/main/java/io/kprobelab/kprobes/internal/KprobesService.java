@@ -12,6 +12,7 @@ import io.kprobelab.kprobes.KretprobeSpec;
 import io.kprobelab.kprobes.spi.ArchKprobes;
 import io.kprobelab.kprobes.spi.ArchProbeHandlers;
 import io.kprobelab.kprobes.spi.BlacklistRange;
+import io.kprobelab.machine.kernel.TextRange;
 import io.kprobelab.kprobes.spi.KprobesCore;
 import io.kprobelab.kprobes.spi.ProbePoint;
 import io.kprobelab.kprobes.spi.RetprobeSlot;
@@ -594,10 +595,8 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         }
     }
 
-    /** The guest kernel function that frees an exited task ({@code delayed_put_task_struct}'s role). */
-    static final String TASK_RELEASE = "release_task";
 
-    /** The core's probe on {@link #TASK_RELEASE}, or null (bare mode has no tasks to flush). */
+    /** The core's probe on the kernel's task-release function, or null (bare mode has no tasks to flush). */
     private KprobeImpl flushHook;
 
     /**
@@ -609,10 +608,12 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
      * The hook is an ordinary kprobe of the core's own, so users may probe the function too.
      */
     private void installFlushHook() {
-        if (flushHook != null || symbols().lookup(TASK_RELEASE).isEmpty()) {
+        Optional<String> release = machine.kernelProfile().taskReleaseFunction();
+        if (flushHook != null || release.isEmpty() || symbols().lookup(release.get()).isEmpty()) {
             return;
         }
-        KprobeSpec spec = KprobeSpec.at(TASK_RELEASE).owner("kprobes")
+        String fn = release.get();
+        KprobeSpec spec = KprobeSpec.at(fn).owner("kprobes")
                 .preHandler((p, regs) -> {
                     flushTask(regs.argument(1));
                     return 0;
@@ -620,13 +621,13 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
         try {
             long addr = resolve(spec);
             checkAddressSafe(addr);
-            KprobeImpl kp = new KprobeImpl(spec, addr, TASK_RELEASE, 0, null);
+            KprobeImpl kp = new KprobeImpl(spec, addr, fn, 0, null);
             kp.internal = true;
             addProbe(kp);
             userProbes.remove(kp);
             flushHook = kp;
         } catch (KprobeException e) {
-            LOG.log(Level.WARNING, "kprobes: cannot hook task release (" + TASK_RELEASE + "): " + e.getMessage());
+            LOG.log(Level.WARNING, "kprobes: cannot hook task release (" + fn + "): " + e.getMessage());
         }
     }
 
@@ -907,47 +908,31 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 throw new KprobeException(Errno.EINVAL, describe(addr) + " is blacklisted (" + r.symbol() + ")");
             }
         }
+        // text the kernel patches itself: jump labels, static calls, BUG() sites
+        for (TextRange r : machine.kernelProfile().reserved()) {
+            if (r.contains(addr)) {
+                throw new KprobeException(Errno.EINVAL, describe(addr) + " is reserved by the kernel (" + r.name() + ")");
+            }
+        }
         if (arch.withinBlacklist(addr)) {
             throw new KprobeException(Errno.EINVAL, describe(addr) + " is blacklisted by the arch code");
         }
     }
 
     private boolean inKernelText(long addr) {
-        Optional<Symbol> stext = symbols().lookup("_stext");
-        Optional<Symbol> etext = symbols().lookup("_etext");
-        if (stext.isPresent() && etext.isPresent()) {
-            return Long.compareUnsigned(addr, stext.get().address()) >= 0
-                    && Long.compareUnsigned(addr, etext.get().address()) < 0;
-        }
-        // Bare mode: any executable segment of the image is text.
-        Optional<ElfImage> image = machine.image();
-        if (image.isEmpty()) {
-            return false;
-        }
-        for (ElfImage.Segment s : image.get().segments()) {
-            if (s.executable() && Long.compareUnsigned(addr, s.vaddr()) >= 0
-                    && Long.compareUnsigned(addr - s.vaddr(), s.memSize()) < 0) {
+        for (TextRange r : machine.kernelProfile().text()) {
+            if (r.contains(addr)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The blacklist: every function in {@code .kprobes.text}, then the arch's ranges. */
+    /** The blacklist: the kernel's own (its profile's), then the arch's ranges. */
     private List<BlacklistRange> blacklistRanges() {
         List<BlacklistRange> out = new ArrayList<>();
-        long[] kt = kprobesText();
-        if (kt != null) {
-            for (Symbol s : symbols().all()) {
-                // Zero-sized symbols are markers (section bounds), not functions.
-                if (s.isText() && s.size() > 0 && Long.compareUnsigned(s.address(), kt[0]) >= 0
-                        && Long.compareUnsigned(s.address(), kt[1]) < 0) {
-                    out.add(new BlacklistRange(s.address(), s.address() + s.size(), s.name()));
-                }
-            }
-            if (out.isEmpty() && kt[1] != kt[0]) {
-                out.add(new BlacklistRange(kt[0], kt[1], ".kprobes.text"));
-            }
+        for (TextRange r : machine.kernelProfile().blacklist()) {
+            out.add(new BlacklistRange(r.start(), r.end(), r.name()));
         }
         out.addAll(arch.populateBlacklist());
         return out;

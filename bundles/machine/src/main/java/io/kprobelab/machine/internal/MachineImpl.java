@@ -153,6 +153,7 @@ public final class MachineImpl implements Machine {
     private void doLoad(ElfImage img) {
         phys.reset();
         phys.hostText = null;
+
         long pml4 = phys.allocFrame();
         for (VcpuImpl v : vcpus) {
             Cpu c = v.cpu;
@@ -209,6 +210,7 @@ public final class MachineImpl implements Machine {
             v.cpu.rip = img.entry();
         }
         symbols = new ElfSymbolTable(img.symbols());
+        profile = new io.kprobelab.machine.kernel.SymbolKernelProfile("bare", this);
         image = img;
         textCursor = 0;
         phys.hostFunctions = java.util.Map.of();
@@ -229,11 +231,29 @@ public final class MachineImpl implements Machine {
 
     @Override
     public void bootKernel(ElfImage img, KernelEntry e) {
+        bootKernel(img, e, null);
+    }
+
+    @Override
+    public void bootKernel(ElfImage img, KernelEntry e, io.kprobelab.machine.kernel.KernelProfile profile) {
         vcpus.get(0).onThread(() -> {
-            stopMachine(() -> doBootKernel(img, e));
+            stopMachine(() -> {
+                doBootKernel(img, e);
+                this.profile = profile != null ? profile
+                        : new io.kprobelab.machine.kernel.SymbolKernelProfile(img.name(), this);
+            });
             return null;
         });
         imageLoaded();
+    }
+
+    /** The running kernel's profile (bare mode: one from the image's symbols). */
+    private volatile io.kprobelab.machine.kernel.KernelProfile profile;
+
+    @Override
+    public io.kprobelab.machine.kernel.KernelProfile kernelProfile() {
+        io.kprobelab.machine.kernel.KernelProfile p = profile;
+        return p != null ? p : io.kprobelab.machine.Machine.super.kernelProfile();
     }
 
     private void doBootKernel(ElfImage img, KernelEntry e) {

@@ -1,63 +1,35 @@
 package io.kprobelab.arch.x86_64.internal;
 
-import io.kprobelab.machine.GuestMemory;
 import io.kprobelab.machine.Machine;
-import io.kprobelab.machine.MemoryFault;
-import io.kprobelab.machine.PtRegs;
-import io.kprobelab.machine.Reg;
-import io.kprobelab.machine.Symbol;
-import java.util.Optional;
+import io.kprobelab.machine.Vcpu;
 
 /**
- * Finds the guest task a kretprobe instance belongs to, the two ways of 2005. On the guest
- * kernel: by masking a kernel stack address with THREAD_SIZE and reading the task pointer at the
- * stack base ({@code arch_get_kprobe_task}, the first design), or by reading the per-CPU
- * {@code current_task} through GS ({@code current}, 2.6.13). In bare mode there is one implicit
- * task, {@link #BARE_TASK}.
+ * Finds the guest task a kretprobe instance belongs to, the two ways of 2005, through the running
+ * kernel's profile ({@link Machine#kernelProfile}): the task owning the kernel stack that holds
+ * the return address's slot ({@code arch_get_kprobe_task}, the first design: the seed masks the
+ * stack pointer with THREAD_SIZE and reads thread_info at the stack base; on Linux 6.1, where
+ * thread_info moved into task_struct, it is the task whose {@code task->stack} is that base), or
+ * {@code current} (2.6.13). 0 means no task (bare mode's one implicit task, or a stack no task
+ * owns, such as an interrupt stack).
  */
 final class TaskFinder {
 
-    /** Kernel stack size and alignment of the guest kernel (DESIGN.md section 5). */
-    static final long THREAD_SIZE = 16 * 1024;
     /** The one task of bare mode. */
     static final long BARE_TASK = 0;
 
-    private final long currentTaskOffset;
-    private final boolean guestKernel;
-
-    /** Where the guest kernel keeps {@code current} in its per-CPU area (bundles/guest/BOOT.md). */
-    static final long GUEST_PCPU_CURRENT = 8;
+    private final Machine machine;
 
     TaskFinder(Machine machine) {
-        // A Linux-style per-CPU variable (its symbol is the offset from GS_BASE), or the guest
-        // kernel's per-CPU area, which GS_BASE points at in ring 0.
-        Optional<Symbol> ct = machine.symbols().lookup("current_task");
-        Optional<Symbol> pcpu = machine.symbols().lookup("pcpu_area");
-        this.guestKernel = ct.isPresent() || pcpu.isPresent();
-        this.currentTaskOffset = ct.map(Symbol::address).orElse(GUEST_PCPU_CURRENT);
+        this.machine = machine;
     }
 
     /** {@code arch_get_kprobe_task}: the task owning the kernel stack that holds {@code stackAddr}. */
-    long fromStack(GuestMemory mem, long stackAddr) {
-        if (!guestKernel) {
-            return BARE_TASK;
-        }
-        try {
-            return mem.readU64(stackAddr & ~(THREAD_SIZE - 1));
-        } catch (MemoryFault e) {
-            return BARE_TASK;
-        }
+    long fromStack(Vcpu cpu, long stackAddr) {
+        return machine.kernelProfile().taskOfStack(cpu, stackAddr);
     }
 
-    /** {@code current}: the per-CPU {@code current_task}, read through GS. */
-    long current(GuestMemory mem, PtRegs regs) {
-        if (!guestKernel) {
-            return BARE_TASK;
-        }
-        try {
-            return mem.readU64(regs.get(Reg.GS_BASE) + currentTaskOffset);
-        } catch (MemoryFault e) {
-            return BARE_TASK;
-        }
+    /** {@code current}. */
+    long current(Vcpu cpu) {
+        return machine.kernelProfile().current(cpu);
     }
 }

@@ -524,10 +524,10 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
                     origRetAddr = ret;
                 }
                 ri.setRetAddr(origRetAddr);
-                ri.setTask(tasks.fromStack(mem, sara));
+                ri.setTask(tasks.fromStack(vcpuOf(regs), sara));
             } else {
                 ri.setRetAddr(ret);
-                ri.setTask(tasks.current(mem, regs));
+                ri.setTask(tasks.current(vcpuOf(regs)));
             }
             ri.setStackAddr(sara);
             mem.writeU64(sara, trampoline);
@@ -547,7 +547,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         public int pre(ProbePoint p, PtRegs regs) {
             long sara = regs.sp() - 8;
             KprobesCore c = core;
-            c.walkKretprobeInstances(tasks.fromStack(machine.memory(), sara), ri -> {
+            c.walkKretprobeInstances(tasks.fromStack(vcpuOf(regs), sara), ri -> {
                 if (ri.stackAddr() == sara) {
                     c.countReturnTrap(ri, Trap.BP);
                     // Handlers see where the function really returns (kernels since 5.15).
@@ -563,7 +563,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         public void post(ProbePoint p, PtRegs regs) {
             long sara = regs.sp() - 8;
             KprobesCore c = core;
-            c.walkKretprobeInstances(tasks.fromStack(machine.memory(), sara), ri -> {
+            c.walkKretprobeInstances(tasks.fromStack(vcpuOf(regs), sara), ri -> {
                 if (ri.stackAddr() == sara) {
                     c.countReturnTrap(ri, Trap.DB);
                     regs.setIp(ri.retAddr());
@@ -604,7 +604,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
             LOG.log(Level.ERROR, "kretprobe trampoline reached with no kprobes core");
             return 0;
         }
-        long task = tasks.current(machine.memory(), regs);
+        long task = tasks.current(vcpuOf(regs));
         long[] orig = {0};
         // First the real return address, so handlers see it in RIP (kernels since 5.15).
         c.walkKretprobeInstances(task, ri -> {
@@ -685,7 +685,7 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
         if (c == null || Long.compareUnsigned(ret - trampoline, 2) >= 0) {
             return ret;
         }
-        long task = generation == Generation.G2005 ? tasks.fromStack(mem, slotAddr) : tasks.current(mem, regs);
+        long task = generation == Generation.G2005 ? tasks.fromStack(vcpuOf(regs), slotAddr) : tasks.current(vcpuOf(regs));
         long[] found = {ret};
         c.walkKretprobeInstances(task, ri -> {
             if (ri.stackAddr() == slotAddr && ri.retAddr() != trampoline) {
@@ -912,6 +912,17 @@ public final class X86Kprobes implements ArchKprobes, DieNotifier {
     }
 
     // ---- helpers ----
+
+    /** The vCPU these registers are the live view of (the machine hands each vCPU's own to the handlers); else the boot CPU. */
+    private Vcpu vcpuOf(PtRegs regs) {
+        List<Vcpu> all = machine.vcpus();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).regs() == regs) {
+                return all.get(i);
+            }
+        }
+        return all.get(0);
+    }
 
     private String describe(long addr) {
         return machine.symbols().format(addr);

@@ -14,7 +14,7 @@ import io.kprobelab.machine.Reg;
  */
 final class FetchArg {
 
-    /** {@code THREAD_SIZE} on x86-64 (16 KiB stacks): {@code $stackN} reads stay within it. */
+    /** {@code THREAD_SIZE} of x86-64 without KASAN (16 KiB): the parser's bound on {@code $stackN}. */
     static final long THREAD_SIZE = 16 * 1024;
     /** {@code TASK_SIZE_MAX} on x86-64 with 4-level paging. */
     static final long TASK_SIZE_MAX = (1L << 47) - 4096;
@@ -239,7 +239,9 @@ final class FetchArg {
     static long stackNth(FetchContext ctx, int n) {
         long sp = ctx.regs().sp();
         long addr = sp + 8L * n;
-        if ((addr & -THREAD_SIZE) != (sp & -THREAD_SIZE)) {
+        long threadSize = ctx.threadSize();
+        // regs_get_kernel_stack_nth: only within the kernel stack the stack pointer is on
+        if (threadSize != 0 && (addr & -threadSize) != (sp & -threadSize)) {
             return 0;
         }
         try {

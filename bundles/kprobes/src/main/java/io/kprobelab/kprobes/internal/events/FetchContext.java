@@ -14,6 +14,11 @@ public interface FetchContext {
     /** The registers at the probe hit ({@code struct pt_regs}). */
     PtRegs regs();
 
+    /** The running kernel's THREAD_SIZE (0 when it has no task stacks: bare mode). */
+    default long threadSize() {
+        return 16 * 1024;
+    }
+
     /** Kernel memory as the probe handler sees it; a {@code MemoryFault} prints as the kernel's fault result. */
     GuestMemory memory();
 

@@ -30,6 +30,11 @@ final class HitContext implements FetchContext {
     }
 
     @Override
+    public long threadSize() {
+        return machine.kernelProfile().threadSize();
+    }
+
+    @Override
     public GuestMemory memory() {
         return memory;
     }

@@ -389,7 +389,7 @@ public final class KprobeEventsService implements ProbeEvents, ExistingEvents {
         c.flags = (regs.flags() & PtRegs.FLAG_IF) == 0 ? TraceBuffer.IRQS_OFF : 0;
         c.entryData = null;
         c.comm.setLength(0);
-        c.pid = current.read(regs, c.memory, c.comm);
+        c.pid = current.read(v, c.memory, c.comm);
         return c;
     }
 

@@ -87,6 +87,58 @@ public final class TestMachine implements Machine {
     @Override public void resetTrapCounts() { }
     @Override public void stopMachine(Runnable change) { change.run(); }
 
+    /**
+     * A kernel profile with the KprobeLab guest's task layout, when a {@code pcpu_area} symbol is
+     * defined: {@code current} at 0x08 of it, a task's pid at 0x04 and comm at 0x28; else none.
+     */
+    @Override
+    public io.kprobelab.machine.kernel.KernelProfile kernelProfile() {
+        return new io.kprobelab.machine.kernel.SymbolKernelProfile("test", this) {
+            @Override
+            public long threadSize() {
+                return 16 * 1024;
+            }
+
+            @Override
+            public long current(Vcpu cpu) {
+                long area = address("pcpu_area");
+                try {
+                    return area == 0 ? 0 : memory.readU64(area + 8);
+                } catch (MemoryFault e) {
+                    return 0;
+                }
+            }
+
+            @Override
+            public int pid(GuestMemory m, long task) {
+                try {
+                    return task == 0 ? 0 : (int) m.readU64(task + 4);
+                } catch (MemoryFault e) {
+                    return 0;
+                }
+            }
+
+            @Override
+            public void appendComm(GuestMemory m, long task, StringBuilder out) {
+                if (task == 0) {
+                    out.append(IDLE_COMM);
+                    return;
+                }
+                try {
+                    for (int i = 0; i < 15; i++) {
+                        int c = m.readU8(task + 0x28 + i);
+                        if (c == 0) {
+                            return;
+                        }
+                        out.append((char) c);
+                    }
+                } catch (MemoryFault e) {
+                    // what was read stays
+                }
+            }
+        };
+    }
+
     private final SymbolTable table = new SymbolTable() {
         @Override public List<Symbol> all() { return syms; }
         @Override public Optional<Symbol> lookup(String name) { return syms.stream().filter(s -> s.name().equals(name)).findFirst(); }

@@ -106,7 +106,8 @@ public final class LinuxLoader {
         // as PC firmware leaves it for a kernel that may lack x2APIC support.
         long hostText = textMap != 0 ? textMap - HOST_TEXT_SIZE : 0;
         machine.bootKernel(k.elf(), new KernelEntry(k.entryPhysical(), STACK_TOP, ZERO_PAGE, pt.pml4(), GDT,
-                BootGdt.limit(), 0, false, hostText, textMap));
+                BootGdt.limit(), 0, false, hostText, textMap),
+                new io.kprobelab.linux.internal.profile.LinuxKernelProfile(machine, kernel));
         return new BootLayout(kernelStart, kernelEnd, k.entryPhysical(), ZERO_PAGE, CMDLINE, GDT, pt.pml4(), STACK_TOP,
                 initrdStart, initrd.length, ram, new ArrayList<>(e820));
     }

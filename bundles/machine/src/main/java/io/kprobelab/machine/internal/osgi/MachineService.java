@@ -156,6 +156,13 @@ public final class MachineService implements Machine {
 
     @Override public AutoCloseable onImageLoaded(Runnable listener) { return machine.onImageLoaded(listener); }
 
+    @Override public void bootKernel(ElfImage image, io.kprobelab.machine.KernelEntry entry,
+            io.kprobelab.machine.kernel.KernelProfile profile) {
+        machine.bootKernel(image, entry, profile);
+    }
+
+    @Override public io.kprobelab.machine.kernel.KernelProfile kernelProfile() { return machine.kernelProfile(); }
+
     @Override public void bootKernel(ElfImage image, io.kprobelab.machine.KernelEntry entry) {
         machine.bootKernel(image, entry);
     }
