@@ -282,7 +282,7 @@ final class NativeOracle {
                 if (v == Trap.BP && o.trap().address() == CODE + c.code.length) {
                     return result("OK");
                 }
-                int sig = v == Trap.DE ? 8 : v == Trap.UD ? 4 : v == Trap.BP || v == Trap.DB ? 5 : v < 0 ? -1 : 11;
+                int sig = v == Trap.DE || v == Trap.XM ? 8 : v == Trap.UD ? 4 : v == Trap.BP || v == Trap.DB ? 5 : v < 0 ? -1 : 11;
                 String kind = v == Trap.GP ? "gp" : v == Trap.PF ? "pf@" + Long.toHexString(o.trap().address()) : "-";
                 return result("SIG " + sig + " " + Long.toHexString(cpu.rip) + " " + kind);
             }
