@@ -127,11 +127,19 @@ final class NativeOracle {
         assemble(cases);
         List<String> nat = runNative(cases);
         Emulator emu = new Emulator();
+        // all on the vCPU's thread: no hand-off per case
+        List<String> emulated = emu.m.vcpuImpl(0).onThread(() -> {
+            List<String> out = new ArrayList<>(cases.size());
+            for (Case c : cases) {
+                out.add(emu.run(c));
+            }
+            return out;
+        });
         int mismatches = 0, faults = 0, must = 0, broken = 0;
         StringBuilder report = new StringBuilder(), faultReport = new StringBuilder();
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            String e = emu.run(c);
+            String e = emulated.get(i);
             boolean faulted = nat.get(i).startsWith("SIG");
             faults += faulted ? 1 : 0;
             must += c.mustFault ? 1 : 0;
