@@ -83,6 +83,8 @@ class SseFloatDifferentialTest {
 
     final Random rnd = new Random(0xF10A7L);
     final List<Case> cases = new ArrayList<>();
+    /** Cases not built because this host's results are vendor-specific (RCP/RSQRT off AMD family 0x19). */
+    int skipped;
 
     // ------------------------------------------------------------------ building cases
 
@@ -366,6 +368,9 @@ class SseFloatDifferentialTest {
     /** Memory operands, REX registers, misaligned m128, CMPPS predicates above 7, the prefixes. */
     void forms() throws Exception {
         boolean rcp = reciprocalsAreThisHosts();
+        if (!rcp) {
+            skipped += 2 * 3 + 2 * 9;
+        }
         String[] ps = rcp ? new String[] {"addps", "mulps", "divps", "maxps", "sqrtps", "cmpps", "rcpps", "rsqrtps"}
                 : new String[] {"addps", "mulps", "divps", "maxps", "sqrtps", "cmpps"};
         for (String op : ps) {
@@ -492,6 +497,7 @@ class SseFloatDifferentialTest {
         packedConversions(800);
         forms();
         NativeOracle.Comparison r = compare("SSE FP packed, conversions, forms", cases);
+        System.out.println("SSE FP packed, conversions, forms: " + skipped + " RCP/RSQRT cases skipped (vendor-specific bits)");
         assertTrue(r.cases() >= 40_000, "compared " + r.cases());
         assertTrue(r.faults() >= 100, "#GP, #PF, #UD and #XM cases must fault natively: " + r.faults());
     }
