@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * unchanged, pre-computation flags alone when one of those is unmasked); packed forms with
  * random special lanes and random MXCSR; conversions from and to integers of both widths;
  * memory operands, REX registers, misaligned m128 (#GP) and the predicates of CMPPS whose imm8
- * is 8 or more; then random operands (fixed seed) under random MXCSR values.
+ * is 8 or more; then random operands (fixed seed) under random MXCSR values. Every case says
+ * whether it is meant to fault: by design (#GP, #PF, #UD), or, where MXCSR unmasks exceptions,
+ * as {@link SseFaultModel} predicts from exact arithmetic; a case that faults otherwise fails.
  *
  * <p>RCPSS/RSQRTSS and their packed forms return implementation-specific bits
  * ({@link Reciprocals}): compared bit for bit only on the processor family the table comes from
@@ -104,8 +106,28 @@ class SseFloatDifferentialTest {
         return x;
     }
 
+    /** Whether the cases being added fault by design (#GP, #PF, #UD), whatever MXCSR says. */
+    boolean faulting;
+
+    /**
+     * Adds a case, meant to fault when it is one of the {@link #faulting} ones or when
+     * {@link SseFaultModel} predicts an exception MXCSR leaves unmasked (which it must be able
+     * to for any case that unmasks one).
+     */
     void add(String asm, long[] regs, long[] xmm, int mxcsr) {
-        cases.add(new Case(asm, regs, NativeOracle.randomFlags(rnd), ALL, xmm, mxcsr));
+        Case c = new Case(asm, regs, NativeOracle.randomFlags(rnd), ALL, xmm, mxcsr);
+        c.mustFault = faulting || (mxcsr & MASKED) != MASKED && SseFaultModel.faults(asm, regs, xmm, mxcsr);
+        cases.add(c);
+    }
+
+    /** Runs {@code adds} with the cases it adds meant to fault. */
+    void faulting(Runnable adds) {
+        faulting = true;
+        try {
+            adds.run();
+        } finally {
+            faulting = false;
+        }
     }
 
     /** A scalar case: {@code op xmm0, xmm1} with the low lanes a and b (the rest random). */
@@ -325,7 +347,8 @@ class SseFloatDifferentialTest {
                 r[0] = random(dbl);
                 String p = dbl ? "qword ptr" : "dword ptr";
                 add("mov qword ptr [rbx+0x31], rax; cvt" + t + "2si ecx, " + p + " [rbx+0x31]; cvtt" + t + "2si rdx, " + p
-                        + " [rbx+0x31]; " + (dbl ? "cvtsd2ss" : "cvtss2sd") + " xmm7, " + p + " [rbx+0x31]", r, xmm(), randomMxcsr());
+                        + " [rbx+0x31]; " + (dbl ? "cvtsd2ss" : "cvtss2sd") + " xmm7, " + p + " [rbx+0x31]", r, xmm(),
+                        randomMxcsr() | MASKED);
             }
         }
     }
@@ -358,10 +381,10 @@ class SseFloatDifferentialTest {
             String asm = "mov qword ptr [rbx+0x43], rax; cvtps2pd xmm2, qword ptr [rbx+0x43]; cvtdq2pd xmm3, qword ptr [rbx+0x43];"
                     + " mov qword ptr [rbx+0x60], rax; mov qword ptr [rbx+0x68], rcx; cvtpd2ps xmm4, xmmword ptr [rbx+0x60];"
                     + " cvttpd2dq xmm5, xmmword ptr [rbx+0x60]; cvtps2dq xmm6, xmmword ptr [rbx+0x60]; cvtdq2ps xmm7, xmmword ptr [rbx+0x60]";
-            add(asm, r, xmm(), randomMxcsr());
+            add(asm, r, xmm(), randomMxcsr() | MASKED);
         }
         for (String op : new String[] {"cvtpd2ps xmm1", "cvtps2dq xmm1", "cvtdq2ps xmm1", "cvtpd2dq xmm1"}) {
-            add(op + ", xmmword ptr [rbx+0x48]", regs(), xmm(), MASKED); // #GP(0)
+            faulting(() -> add(op + ", xmmword ptr [rbx+0x48]", regs(), xmm(), MASKED)); // #GP(0)
         }
     }
 
@@ -377,7 +400,7 @@ class SseFloatDifferentialTest {
             String imm = op.equals("cmpps") ? ", 3" : "";
             long[] r = regs();
             add(op + " xmm11, xmmword ptr [rbx+0x70]" + imm, r, xmm(), MASKED);
-            add(op + " xmm11, xmmword ptr [rbx+0x74]" + imm, r, xmm(), MASKED); // #GP(0)
+            faulting(() -> add(op + " xmm11, xmmword ptr [rbx+0x74]" + imm, r, xmm(), MASKED)); // #GP(0)
             add(op + " xmm2, xmmword ptr [rsp+rax*2+0x30]" + imm, regsWith(0, 0x40), xmm(), MASKED);
         }
         for (String op : rcp ? new String[] {"addss", "divsd", "minss", "sqrtsd", "comiss", "ucomisd", "cvtss2sd", "cvtsd2ss",
@@ -387,10 +410,10 @@ class SseFloatDifferentialTest {
                 long[] r = regs();
                 r[0] = random(p.startsWith("q"));
                 add("mov qword ptr [rbx+0x35], rax; " + op + " xmm" + rnd.nextInt(16) + ", " + p + " [rbx+0x35]", r, xmm(),
-                        randomMxcsr());
+                        randomMxcsr() | MASKED);
             }
             // crossing into the unmapped page after the data: #PF, nothing changed
-            add(op + " xmm1, " + p + " [rbp+0xffe]", regs(), xmm(), MASKED);
+            faulting(() -> add(op + " xmm1, " + p + " [rbp+0xffe]", regs(), xmm(), MASKED));
         }
         for (int imm = 0; imm < 256; imm += 3) {
             for (String op : new String[] {"cmpps", "cmppd", "cmpss", "cmpsd"}) {
@@ -407,12 +430,14 @@ class SseFloatDifferentialTest {
         add(".byte 0xf3,0xf2,0x0f,0x5e,0xc1", 4);          // divsd
         add(".byte 0x66,0x48,0x0f,0x5c,0xc1", 4);          // subpd (REX.W ignored)
         add(".byte 0xf3,0x48,0x0f,0x5a,0xc1", 4);          // cvtss2sd (REX.W ignored)
-        add(".byte 0xf0,0x0f,0x58,0xc1", 2);               // LOCK addps: #UD
-        add(".byte 0xf2,0x0f,0x5b,0xc1", 2);               // F2 0F 5B: #UD
-        add(".byte 0x0f,0xe6,0xc1", 2);                    // 0F E6 without a prefix: #UD
-        add(".byte 0xf2,0x0f,0x52,0xc1", 2);               // F2 0F 52: #UD
-        add(".byte 0x66,0x0f,0x53,0xc1", 2);               // 66 0F 53: #UD
-        add(".byte 0xf3,0x0f,0x2e,0xc1", 2);               // F3 0F 2E: #UD
+        faulting(() -> {
+            add(".byte 0xf0,0x0f,0x58,0xc1", 2);           // LOCK addps: #UD
+            add(".byte 0xf2,0x0f,0x5b,0xc1", 2);           // F2 0F 5B: #UD
+            add(".byte 0x0f,0xe6,0xc1", 2);                // 0F E6 without a prefix: #UD
+            add(".byte 0xf2,0x0f,0x52,0xc1", 2);           // F2 0F 52: #UD
+            add(".byte 0x66,0x0f,0x53,0xc1", 2);           // 66 0F 53: #UD
+            add(".byte 0xf3,0x0f,0x2e,0xc1", 2);           // F3 0F 2E: #UD
+        });
     }
 
     void add(String asm, int n) {
@@ -451,10 +476,14 @@ class SseFloatDifferentialTest {
 
     // ------------------------------------------------------------------ running
 
-    /** Compares in chunks of 40,000 (one native runner each), failing with the report of any mismatch. */
+    /**
+     * Compares in chunks of 40,000 (one native runner each), failing with the report of any
+     * mismatch or of any case that faulted natively where it was not meant to, or did not where
+     * it was.
+     */
     static NativeOracle.Comparison compare(String name, List<Case> cases) throws Exception {
-        int total = 0, mismatches = 0, faults = 0;
-        StringBuilder report = new StringBuilder();
+        int total = 0, mismatches = 0, faults = 0, must = 0, broken = 0;
+        StringBuilder report = new StringBuilder(), faultReport = new StringBuilder();
         for (int from = 0; from < cases.size(); from += 40_000) {
             List<Case> chunk = cases.subList(from, Math.min(cases.size(), from + 40_000));
             NativeOracle.Comparison r = NativeOracle.compareAll(chunk, c -> c.asm + String.format(
@@ -463,12 +492,19 @@ class SseFloatDifferentialTest {
             total += r.cases();
             mismatches += r.mismatches();
             faults += r.faults();
+            must += r.mustFault();
+            broken += r.faultsUnexpected();
             if (report.length() < 20_000) {
                 report.append(r.report());
             }
+            if (faultReport.length() < 20_000) {
+                faultReport.append(r.faultReport());
+            }
         }
-        NativeOracle.Comparison all = new NativeOracle.Comparison(total, mismatches, faults, report.toString());
-        System.out.println(name + ": " + total + " cases compared (" + faults + " fault natively), " + mismatches + " mismatches");
+        NativeOracle.Comparison all = new NativeOracle.Comparison(total, mismatches, faults, must, broken, report.toString(),
+                faultReport.toString());
+        System.out.println(name + ": " + total + " cases compared (" + faults + " fault natively, " + must + " meant to), "
+                + mismatches + " mismatches");
         all.assertNoMismatches();
         return all;
     }
