@@ -15,12 +15,13 @@ package io.kprobelab.machine.internal;
  * post-computation flags sit in separate bits (2:0 and 5:3), which is what
  * {@link SseFpOps#commit} needs to apply §11.5.3.2.
  *
- * <p>Java computes in round-to-nearest only and sets no flags, so the common case (nearest,
- * operands zero or normal, a normal or zero result) runs on Java's own arithmetic and detects
- * inexactness with error-free transformations (TwoSum, or the FMA residual {@code Math.fma});
- * everything else (directed rounding, denormals, tiny results, overflow, NaN and infinities)
- * goes through an exact integer model: the exact result as a significand, an exponent and a
- * sticky bit, rounded by {@link #round}. Single precision is computed in double, whose 53 bits
+ * <p>Java computes in round-to-nearest only and sets no flags, so the common case (operands
+ * zero or normal, a normal result) runs on Java's own arithmetic and knows the exact result's
+ * side of it from an error-free transformation (TwoSum, or the FMA residual {@code Math.fma}):
+ * that gives the inexact flag and, in double precision, the directed roundings (one ulp away
+ * or not). Everything else (denormals, tiny results, overflow, NaN and infinities, and single
+ * precision in a directed mode) goes through an exact integer model: the exact result as a
+ * significand, an exponent and a sticky bit, rounded by {@link #round}. Single precision is computed in double, whose 53 bits
  * hold every single product exactly and whose rounding error is exactly known for the other
  * operations, then rounded once to single.
  *
@@ -124,6 +125,45 @@ final class SseFp {
 
     private static boolean nearest(Cpu c) {
         return (c.mxcsr & RC) == 0;
+    }
+
+    /**
+     * {@code s}, the round-to-nearest result of an inexact operation whose exact value is
+     * {@code s + err} (|err| at most half an ulp), rounded instead by the directed mode
+     * {@code rc}: only the sign of {@code err} matters.
+     */
+    private static double directed(double s, double err, int rc) {
+        switch (rc) {
+            case RD: return err < 0 ? Math.nextDown(s) : s;
+            case RU: return err > 0 ? Math.nextUp(s) : s;
+            default: return (err < 0) == (s > 0) ? (s > 0 ? Math.nextDown(s) : Math.nextUp(s)) : s; // RZ
+        }
+    }
+
+    /** A double result the fast paths may return: normal, above the smallest normal (tininess is after rounding). */
+    private static boolean safe64(double r) {
+        double m = Math.abs(r);
+        return m > Double.MIN_NORMAL && m <= Double.MAX_VALUE;
+    }
+
+    /**
+     * Ends a double fast path: {@code s} (round to nearest) with the error of the exact result,
+     * rounded by MXCSR.RC; NaN when the directed rounding leaves the normal range (the exact
+     * path takes over).
+     */
+    private static double finish64(Cpu c, double s, double err) {
+        if (err == 0) {
+            return s;
+        }
+        int rc = (c.mxcsr & RC) >> 13;
+        if (rc != RN) {
+            s = directed(s, err, rc);
+            if (!safe64(s)) {
+                return Double.NaN;
+            }
+        }
+        c.fpx |= PE;
+        return s;
     }
 
     /** The error of {@code s = x + y} (TwoSum, exact when nothing overflows): x + y = s + err. */
@@ -446,45 +486,42 @@ final class SseFp {
 
     // ------------------------------------------------------------------ double precision arithmetic
 
+    // The double fast paths: operands zero or normal, a result above the smallest normal, in any
+    // rounding mode (finish64); an exact zero sum only in round to nearest, where Java's sign is
+    // right. The error terms are exact there: TwoSum always, the FMA residuals of a product, a
+    // quotient or a root while the result is far enough above the bottom of the range.
+
     static long add64(Cpu c, long a, long b) {
-        if (plain64(a) && plain64(b) && nearest(c)) {
+        if (plain64(a) && plain64(b)) {
             double x = d(a), y = d(b), s = x + y;
-            long r = bits(s);
-            if (plain64(r)) {
-                if (sumError(x, y, s) != 0) {
-                    c.fpx |= PE;
-                }
-                return r;
+            double r = safe64(s) ? finish64(c, s, sumError(x, y, s)) : s == 0 && nearest(c) ? s : Double.NaN;
+            if (r == r) {
+                return bits(r);
             }
         }
         return slow64(c, ADD, a, b);
     }
 
     static long sub64(Cpu c, long a, long b) {
-        if (plain64(a) && plain64(b) && nearest(c)) {
+        if (plain64(a) && plain64(b)) {
             double x = d(a), y = -d(b), s = x + y;
-            long r = bits(s);
-            if (plain64(r)) {
-                if (sumError(x, y, s) != 0) {
-                    c.fpx |= PE;
-                }
-                return r;
+            double r = safe64(s) ? finish64(c, s, sumError(x, y, s)) : s == 0 && nearest(c) ? s : Double.NaN;
+            if (r == r) {
+                return bits(r);
             }
         }
         return slow64(c, SUB, a, b);
     }
 
     static long mul64(Cpu c, long a, long b) {
-        if (plain64(a) && plain64(b) && nearest(c)) {
+        if (plain64(a) && plain64(b)) {
             double x = d(a), y = d(b), p = x * y, m = Math.abs(p);
-            // the FMA residual is exact unless the product is near the bottom of the range
             if (m >= 0x1p-960 && m <= Double.MAX_VALUE) {
-                if (Math.fma(x, y, -p) != 0) {
-                    c.fpx |= PE;
+                double r = finish64(c, p, Math.fma(x, y, -p));
+                if (r == r) {
+                    return bits(r);
                 }
-                return bits(p);
-            }
-            if (x == 0 || y == 0) {
+            } else if (x == 0 || y == 0) {
                 return bits(p);
             }
         }
@@ -492,32 +529,33 @@ final class SseFp {
     }
 
     static long div64(Cpu c, long a, long b) {
-        if (plain64(a) && plain64(b) && (b & Long.MAX_VALUE) != 0 && nearest(c)) {
-            double x = d(a), y = d(b), q = x / y, m = Math.abs(q);
+        if (plain64(a) && plain64(b) && (b & Long.MAX_VALUE) != 0) {
+            double x = d(a), y = d(b), q = x / y;
             if (x == 0) {
                 return bits(q);
             }
-            if (m > Double.MIN_NORMAL && m <= Double.MAX_VALUE && Math.abs(x) >= 0x1p-960) {
-                if (Math.fma(-q, y, x) != 0) {
-                    c.fpx |= PE;
+            if (safe64(q) && Math.abs(x) >= 0x1p-960) {
+                double rem = Math.fma(-q, y, x); // x - q * y: the exact quotient is q + rem / y
+                double r = finish64(c, q, y < 0 ? -rem : rem);
+                if (r == r) {
+                    return bits(r);
                 }
-                return bits(q);
             }
         }
         return slow64(c, DIV, a, b);
     }
 
     static long sqrt64(Cpu c, long a, long b) {
-        if (plain64(b) && (b >= 0 || b == SIGN64) && nearest(c)) {
+        if (plain64(b) && (b >= 0 || b == SIGN64)) {
             double y = d(b), s = Math.sqrt(y);
             if (y == 0) {
                 return b;
             }
             if (y >= 0x1p-960) {
-                if (Math.fma(-s, s, y) != 0) {
-                    c.fpx |= PE;
+                double r = finish64(c, s, Math.fma(-s, s, y));
+                if (r == r) {
+                    return bits(r);
                 }
-                return bits(s);
             }
         }
         return slow64(c, SQRT, 0, b);
