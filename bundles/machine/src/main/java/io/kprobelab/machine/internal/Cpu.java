@@ -135,6 +135,8 @@ final class Cpu {
 
     /** The 128-bit source of the SSE op being executed ({@link SseOp#source}). */
     long srcLo, srcHi;
+    /** SIMD floating-point exceptions the executing SSE op detected so far, in MXCSR's bits 5:0 ({@link SseFp}). */
+    int fpx;
 
     /** The vCPU this is the state of (what host functions are given). */
     io.kprobelab.machine.Vcpu vcpu;

@@ -16,15 +16,17 @@ import io.kprobelab.x86.Decoder;
  * (MOVUPS, MOVUPD, MOVDQU) and the forms with narrower memory operands (MOVD, MOVQ, MOVSS,
  * MOVSD, MOVLPS, MOVHPS, PINSRW...) skip it.
  *
- * <p>SSE ops never read or write RFLAGS, but each may fault, so flags stay live before it.
+ * <p>SSE ops never read RFLAGS and only the COMISS family writes it, but each may fault, so
+ * flags stay live before it.
  */
 abstract class SseOp extends Op {
 
     /** The instruction's bytes, decoded again for the message only when it raises #UD. */
     byte[] bytes;
 
+    /** None but COMISS and friends write RFLAGS; all may fault. */
     @Override
-    final int flagEffects() {
+    int flagEffects() {
         return MAY_FAULT;
     }
 

@@ -8,8 +8,10 @@ import io.kprobelab.x86.Insn;
  * selects the form is the last F2/F3 if there is one, else 66 (a 66 before or after an F3 is
  * ignored; the host CPU agrees, see SseInstructionDifferentialTest); no prefix selects the PS
  * forms of SSE and, for the integer opcodes, the MMX forms, which are not supported and stay #UD
- * with the other unknown encodings (as do VEX forms: they never get here). SSE3 and later
- * (0F38, 0F3A, MOVDDUP...) are #UD too: CPUID does not report them. LOCK on any of them is #UD.
+ * with the other unknown encodings (as do VEX forms: they never get here), and so do the
+ * conversions with an MMX operand (CVTPI2PS/PD, CVT(T)PS2PI, CVT(T)PD2PI): the machine has no MMX
+ * registers. SSE3 and later (0F38, 0F3A, MOVDDUP, ADDSUBPS, HADDPS...) are #UD too: CPUID does
+ * not report them. LOCK on any of them is #UD. The floating-point ops are in {@link SseFpOps}.
  */
 final class SseTranslator {
 
@@ -64,6 +66,35 @@ final class SseTranslator {
             case 0x15: return p == NONE ? new SseOps.Across(ShuffleOps::punpckhdq, d, s, m)
                     : p == P66 ? new SseOps.Across(ShuffleOps::punpckhqdq, d, s, m) : null;
             case 0x28: return p <= P66 ? load(d, s, m, true) : null;
+            case 0x2a: // CVTSI2SS/CVTSI2SD xmm, r/m32/64 (no prefix and 66: CVTPI2PS/PD, MMX)
+                return p >= PF3 ? new SseFpOps.FromInt(p == PF2, d, reg ? Opnd.reg(in.rm()) : m, in.rexW() ? 8 : 4) : null;
+            case 0x2c: case 0x2d: // CVT(T)SS2SI/CVT(T)SD2SI r32/64, xmm/m32/64 (the PI forms are MMX)
+                return p >= PF3 ? new SseFpOps.ToInt(p == PF2, in.rexW(), op == 0x2c, in.reg(), s, m) : null;
+            case 0x2e: case 0x2f: // UCOMISS/UCOMISD, COMISS/COMISD
+                return p <= P66 ? new SseFpOps.Comis(p == P66, op == 0x2f, d, s, m) : null;
+            case 0x51: return arith(p, SseFp::sqrt32, SseFp::sqrt64, d, s, m);
+            case 0x52: return reciprocal(p, SseFp::rsqrt32, d, s, m);
+            case 0x53: return reciprocal(p, SseFp::rcp32, d, s, m);
+            case 0x58: return arith(p, SseFp::add32, SseFp::add64, d, s, m);
+            case 0x59: return arith(p, SseFp::mul32, SseFp::mul64, d, s, m);
+            case 0x5a: // CVTPS2PD, CVTSS2SD, CVTPD2PS, CVTSD2SS
+                return p == NONE ? new SseFpOps.PackedConvert(SseFpOps.PS2PD, d, s, m)
+                        : p == P66 ? new SseFpOps.PackedConvert(SseFpOps.PD2PS, d, s, m)
+                        : new SseFpOps.ScalarConvert(p == PF3, d, s, m);
+            case 0x5b: // CVTDQ2PS, CVTPS2DQ, CVTTPS2DQ
+                return p == PF2 ? null : new SseFpOps.PackedConvert(p == NONE ? SseFpOps.DQ2PS
+                        : p == P66 ? SseFpOps.PS2DQ : SseFpOps.TPS2DQ, d, s, m);
+            case 0x5c: return arith(p, SseFp::sub32, SseFp::sub64, d, s, m);
+            case 0x5d: return arith(p, SseFp::min32, SseFp::min64, d, s, m);
+            case 0x5e: return arith(p, SseFp::div32, SseFp::div64, d, s, m);
+            case 0x5f: return arith(p, SseFp::max32, SseFp::max64, d, s, m);
+            case 0xc2: { // CMPPS/CMPSS/CMPPD/CMPSD xmm, xmm/m, imm8: the legacy forms use imm8[2:0]
+                int pred = imm & 7;
+                return arith(p, (c, a, b) -> SseFp.cmp32(c, a, b, pred), (c, a, b) -> SseFp.cmp64(c, a, b, pred), d, s, m);
+            }
+            case 0xe6: // CVTTPD2DQ, CVTDQ2PD, CVTPD2DQ
+                return p == NONE ? null : new SseFpOps.PackedConvert(p == P66 ? SseFpOps.TPD2DQ
+                        : p == PF3 ? SseFpOps.DQ2PD : SseFpOps.PD2DQ, d, s, m);
             case 0x29: return p <= P66 ? store(d, s, m, true) : null;
             case 0x2b: return p <= P66 && !reg ? new SseMoveOps.Store(m, d, true) : null; // MOVNTPS/PD
             case 0x50: return p <= P66 && reg
@@ -116,6 +147,21 @@ final class SseTranslator {
                         Opnd.mem(7, -1, 0, 0, Translator.seg(in), in.addressSize() == 32)) : null;
             default: return null;
         }
+    }
+
+    /** The four forms of an arithmetic opcode: PS (no prefix), SS (F3), PD (66), SD (F2). */
+    private static SseOp arith(int p, SseFpOps.Lane32 single, SseFpOps.Lane64 dbl, int d, int s, Opnd m) {
+        switch (p) {
+            case NONE: return new SseFpOps.PackedS(single, d, s, m);
+            case PF3: return new SseFpOps.ScalarS(single, d, s, m);
+            case P66: return new SseFpOps.PackedD(dbl, d, s, m);
+            default: return new SseFpOps.ScalarD(dbl, d, s, m);
+        }
+    }
+
+    /** RCPPS/RSQRTPS (no prefix) and RCPSS/RSQRTSS (F3); single precision only. */
+    private static SseOp reciprocal(int p, SseFpOps.Lane32 f, int d, int s, Opnd m) {
+        return p == NONE ? new SseFpOps.PackedS(f, d, s, m) : p == PF3 ? new SseFpOps.ScalarS(f, d, s, m) : null;
     }
 
     /** 0F 10/11: MOVUPS/MOVUPD, MOVSS, MOVSD in both directions. */

@@ -31,7 +31,7 @@ public final class SpeedProbe {
                 "divmix:100000"};
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long tid = m.call("fib", 1) == null ? -1 : vcpuThread();
+        long tid = m.call(work[0].split(":")[0], 1) == null ? -1 : vcpuThread(); // starts the vCPU thread
         double logWall = 0, logCpu = 0;
         for (String w : work) {
             String name = w.split(":")[0];

@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Every instruction gcc emits for this module's C corpora with SSE allowed (no
  * {@code -mgeneral-regs-only}, default {@code -march=x86-64}) at -O1, -O2, -O3, -Os and -O3
- * with unrolling translates to an op, not to #UD: the static complement of the differential
- * tests, which only see the paths their inputs take. objdump gives the instruction
+ * with unrolling translates to an op, not to #UD, floating point included: the static
+ * complement of the differential tests, which only see the paths their inputs take. objdump gives the instruction
  * boundaries; the interpreter's own decoder and translator must accept each one.
  */
 class SseCoverageTest {
 
-    static final List<String> SOURCES = List.of("elf/oracle.c", "elf/vector.c", "elf/guest_runtime.c", "workloads/workloads.c");
+    static final List<String> SOURCES = List.of("elf/oracle.c", "elf/vector.c", "elf/guest_runtime.c", "workloads/workloads.c",
+            "elf/float.c");
     static final List<List<String>> LEVELS = List.of(List.of("-O1"), List.of("-O2"), List.of("-O3"), List.of("-Os"),
             List.of("-O3", "-funroll-loops"));
 
@@ -69,5 +70,7 @@ class SseCoverageTest {
         assertTrue(untranslated.isEmpty(), "gcc emits instructions the interpreter raises #UD on: " + untranslated);
         assertTrue(sse.containsAll(List.of("movdqa", "movdqu", "movaps", "movups", "movd", "movq", "pxor", "paddd", "pmuludq",
                 "pshufd", "punpcklbw", "packuswb", "psrldq", "pcmpgtd", "pminub", "pmaxsw")), "gcc vectorised: " + sse);
+        assertTrue(sse.containsAll(List.of("addsd", "mulss", "divpd", "sqrtsd", "comisd", "ucomiss", "cvtsi2sd", "cvttsd2si",
+                "cvtss2sd", "cvtsd2ss", "cvtdq2ps", "cvttps2dq", "minps", "maxsd", "cmpltps")), "float.c's floating point: " + sse);
     }
 }

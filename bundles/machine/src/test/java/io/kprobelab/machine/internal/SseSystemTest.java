@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * What the host oracle cannot show (it runs in a Linux process with SSE enabled): SSE
  * availability by CR0/CR4 (SDM Vol. 3A Table 13-1) in bare mode and in a booted kernel, with
  * the #UD, #NM and alignment #GP delivered through the guest IDT; CLTS; CPUID; the XMM state
- * kept across a nested call.
+ * kept across a nested call; unmasked SIMD floating-point exceptions as #XM (through the IDT,
+ * and as an oops in bare mode) or, without CR4.OSXMMEXCPT, as #UD.
  */
 class SseSystemTest {
 
@@ -148,7 +149,78 @@ class SseSystemTest {
         assertEquals(2 * 0x123456789L, m.call("outer", 0x123456789L).rax());
     }
 
+    /**
+     * An unmasked SIMD floating-point exception in bare mode (CR4.OSXMMEXCPT set, as Linux sets
+     * it) is #XM, vector 19, at the instruction, with the flag set in MXCSR and the destination
+     * unchanged (SDM Vol. 3 §6.15 interrupt 19); the oops names the exception.
+     */
+    @Test
+    void testUnmaskedException_raisesXm_atTheInstruction_destinationUnchanged() throws Exception {
+        TestImage img = new TestImage();
+        // MXCSR 0x1d80: ZM clear; 1.0 / 0.0
+        List<byte[]> code = assemble("mov dword ptr [rsp-8], 0x1d80; ldmxcsr dword ptr [rsp-8]; mov eax, 0x3f800000;"
+                + " movd xmm0, eax; xorps xmm1, xmm1; divss xmm0, xmm1; ret");
+        img.function("divide", ints(code.get(0)));
+        Machine m = bare(img);
+        GuestOops o = assertThrows(GuestOops.class, () -> m.call("divide"));
+        assertEquals(Trap.XM, o.trap().vector());
+        assertTrue(o.trap().message().contains("unmasked SIMD floating-point exception ZE (MXCSR 0x1d84)"), o.trap().message());
+        assertTrue(o.report().contains("RIP: divide+0x" + Integer.toHexString(code.get(0).length - 5)), o.report());
+        assertEquals(0x3f800000L, m.vcpu(0).regs().xmm(0, false), "the destination keeps the dividend");
+    }
+
+    /** The same without CR4.OSXMMEXCPT: #UD instead of #XM (SDM Vol. 1 §11.5.3.2 step 2), flags set all the same. */
+    @Test
+    void testUnmaskedException_withoutOsxmmexcpt_raisesUd() throws Exception {
+        TestImage img = new TestImage();
+        // MXCSR 0x1f00: IM clear; sqrt(-1)
+        List<byte[]> code = assemble("mov dword ptr [rsp-8], 0x1f00; ldmxcsr dword ptr [rsp-8]; mov eax, 0xbf800000;"
+                + " movd xmm1, eax; sqrtss xmm0, xmm1; stmxcsr dword ptr [rsp-8]; ret");
+        img.function("root", ints(code.get(0)));
+        Machine m = bare(img);
+        m.vcpu(0).regs().set(Reg.CR4, 0x20 | Cpu.CR4_OSFXSR);
+        GuestOops o = assertThrows(GuestOops.class, () -> m.call("root"));
+        assertEquals(Trap.UD, o.trap().vector());
+        assertTrue(o.trap().message().contains("unmasked SIMD floating-point exception IE (MXCSR 0x1f01), CR4.OSXMMEXCPT=0"),
+                o.trap().message());
+        assertEquals(0, m.vcpu(0).regs().xmm(0, false), "sqrtss wrote nothing");
+    }
+
     // ------------------------------------------------------------------ a booted kernel
+
+    /**
+     * A booted kernel with OSFXSR|OSXMMEXCPT takes #XM through its IDT gate 19, without an error
+     * code, with RIP at the DIVSS; its handler reads MXCSR (ZE set), masks ZE and returns, and
+     * the DIVSS runs again and gives +inf.
+     */
+    @Test
+    void testKernel_xmThroughTheIdt_handlerMasksAndTheInstructionRetries() throws Exception {
+        List<byte[]> code = assemble(
+                // kentry (KTEXT): 0x8010 the result, then power off
+                "lidt [rip+idtr]; mov rax, cr4; or rax, 0x600; mov cr4, rax; mov dword ptr [0x8030], 0x1d80;"
+                        + " ldmxcsr dword ptr [0x8030]; mov eax, 0x3f800000; movd xmm0, eax; xorps xmm1, xmm1;"
+                        + " divss xmm0, xmm1; movd eax, xmm0; mov qword ptr [0x8010], rax;"
+                        + " mov dx, 0x604; mov ax, 0x2000; out dx, ax; idtr: .word 0xfff; .quad 0x7000",
+                // #XM handler (KTEXT + 0x200): count, saved RIP, MXCSR; then mask every exception
+                "push rax; inc qword ptr [0x8000]; mov rax, qword ptr [rsp+8]; mov qword ptr [0x8008], rax;"
+                        + " stmxcsr dword ptr [0x8018]; mov dword ptr [0x8030], 0x1f80; ldmxcsr dword ptr [0x8030]; pop rax; iretq",
+                // the same start, to find the divss
+                "lidt [rip+idtr2]; mov rax, cr4; or rax, 0x600; mov cr4, rax; mov dword ptr [0x8030], 0x1d80;"
+                        + " ldmxcsr dword ptr [0x8030]; mov eax, 0x3f800000; movd xmm0, eax; xorps xmm1, xmm1; idtr2:");
+        Machine m = KernelModeTest.machine();
+        PhysicalMemory pm = m.physicalMemory();
+        long ktext = KernelModeTest.KTEXT;
+        pm.write(ktext, code.get(0), 0, code.get(0).length);
+        pm.write(ktext + 0x200, code.get(1), 0, code.get(1).length);
+        KernelModeTest.gate(pm, Trap.XM, ktext + 0x200, 0xe, 0, 0);
+        KernelModeTest.boot(m);
+        assertTrue(m.runKernel(100_000).poweredOff());
+        assertEquals(1, KernelModeTest.out(m, 0), "one #XM");
+        assertEquals(ktext + code.get(2).length, KernelModeTest.out(m, 1), "#XM at the divss, no error code pushed");
+        assertEquals(0x1d84, KernelModeTest.out(m, 3) & 0xffffffffL, "MXCSR in the handler: ZE set, ZM clear");
+        assertEquals(0x7f800000L, KernelModeTest.out(m, 2), "divss ran again once masked: +inf");
+        assertEquals(1, m.trapCount(Trap.XM));
+    }
 
     /**
      * A kernel booted with CR4.OSFXSR clear (as the guest kernel runs): its first SSE
