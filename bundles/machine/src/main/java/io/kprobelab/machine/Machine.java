@@ -140,6 +140,18 @@ public interface Machine {
         throw new UnsupportedOperationException("onTextWritten is not available on this machine");
     }
 
+    /**
+     * Runs {@code hook} whenever a vCPU is about to execute the instruction at {@code address}
+     * (kernel text, the same in every address space): host instrumentation that costs the guest
+     * no trap and no virtual time, as a kernel's own call to a hook would (kprobes uses it where
+     * the kernel calls {@code kprobe_flush_task}). A new image removes every hook.
+     *
+     * @return closing it removes the hook
+     */
+    default AutoCloseable onExecute(long address, ExecutionHook hook) {
+        throw new UnsupportedOperationException("onExecute is not available on this machine");
+    }
+
     /** Guest physical memory, for boot loaders and host-side devices. */
     default PhysicalMemory physicalMemory() {
         throw new UnsupportedOperationException("physicalMemory is not available on this machine");

@@ -210,10 +210,7 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                     LOG.log(Level.ERROR, "kprobes: " + kp + " left registered: " + e.getMessage());
                 }
             }
-            if (flushHook != null) {
-                removeProbe(flushHook);
-                flushHook = null;
-            }
+            closeFlushHook();
             arch.exitKprobes();
         }
         deferred.shutdown();
@@ -590,44 +587,49 @@ public final class KprobesService implements KprobeRegistry, KprobesCore {
                 kp.detach();
                 replant(kp);
             }
-            flushHook = null; // it lived in the old table
+            flushHook = null; // the machine dropped its hooks with the old image
             installFlushHook();
         }
     }
 
 
-    /** The core's probe on the kernel's task-release function, or null (bare mode has no tasks to flush). */
-    private KprobeImpl flushHook;
+    /** The machine's execution hook on the kernel's task-release function, or null (bare mode has no tasks to flush). */
+    private AutoCloseable flushHook;
 
     /**
-     * {@code kprobe_flush_task}, hooked where the guest kernel frees an exited task (its first
-     * argument): the kretprobe instances the task still holds, such as those of {@code do_exit}
-     * and of its last {@code schedule}, which never return, are recycled before the task's
-     * memory can be reused by another task. Kernels since 2.6.13 flush at that point (later in
-     * {@code delayed_put_task_struct}); flushing at exit, as 2005 did, misses the final schedule.
-     * The hook is an ordinary kprobe of the core's own, so users may probe the function too.
+     * {@code kprobe_flush_task}, hooked where the kernel frees an exited task (its profile's
+     * task-release function; the task is its first argument): the kretprobe instances the task
+     * still holds, such as those of {@code do_exit} and of its last {@code schedule}, which never
+     * return, are recycled before the task's memory can be reused by another task. Kernels since
+     * 2.6.13 flush at that point (later in {@code delayed_put_task_struct}); flushing at exit, as
+     * 2005 did, misses the final schedule.
      */
     private void installFlushHook() {
         Optional<String> release = machine.kernelProfile().taskReleaseFunction();
-        if (flushHook != null || release.isEmpty() || symbols().lookup(release.get()).isEmpty()) {
+        if (flushHook != null || release.isEmpty()) {
             return;
         }
-        String fn = release.get();
-        KprobeSpec spec = KprobeSpec.at(fn).owner("kprobes")
-                .preHandler((p, regs) -> {
-                    flushTask(regs.argument(1));
-                    return 0;
-                });
+        Optional<Symbol> fn = symbols().lookup(release.get());
+        if (fn.isEmpty()) {
+            return;
+        }
         try {
-            long addr = resolve(spec);
-            checkAddressSafe(addr);
-            KprobeImpl kp = new KprobeImpl(spec, addr, fn, 0, null);
-            kp.internal = true;
-            addProbe(kp);
-            userProbes.remove(kp);
-            flushHook = kp;
-        } catch (KprobeException e) {
-            LOG.log(Level.WARNING, "kprobes: cannot hook task release (" + fn + "): " + e.getMessage());
+            // kprobe_flush_task is called by the kernel, not reached by a trap: a host execution
+            // hook costs the guest no trap, so machine:traps counts only the probes' own
+            flushHook = machine.onExecute(fn.get().address(), cpu -> flushTask(cpu.regs().argument(1)));
+        } catch (UnsupportedOperationException e) {
+            LOG.log(Level.WARNING, "kprobes: cannot hook task release (" + fn.get().name() + "): " + e.getMessage());
+        }
+    }
+
+    private void closeFlushHook() {
+        if (flushHook != null) {
+            try {
+                flushHook.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "kprobes: removing the task-release hook: " + e);
+            }
+            flushHook = null;
         }
     }
 

@@ -7,7 +7,12 @@ package io.kprobelab.kprobes.whiteboard;
  */
 public final class KprobeProperties {
 
-    /** The probed symbol ({@code symbol_name}); give either this or {@link #ADDR}. */
+    /**
+     * The probed symbol ({@code symbol_name}); give either this or {@link #ADDR}. Several symbols
+     * (a {@code String[]}, as a component's repeated property makes it) name alternatives: the
+     * first one the running kernel has is probed, so one bundle serves kernels that name the same
+     * function differently ({@code sys_mkdir} on the KprobeLab guest, {@code do_mkdirat} on Linux).
+     */
     public static final String SYMBOL = "kprobe.symbol";
 
     /** Offset from {@link #SYMBOL} ({@code offset}); default 0. */

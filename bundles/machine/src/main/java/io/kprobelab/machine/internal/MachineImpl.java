@@ -213,6 +213,7 @@ public final class MachineImpl implements Machine {
         profile = new io.kprobelab.machine.kernel.SymbolKernelProfile("bare", this);
         image = img;
         textCursor = 0;
+        phys.executionHooks = java.util.Map.of();
         phys.hostFunctions = java.util.Map.of();
         kernelBooted = false;
     }
@@ -301,6 +302,7 @@ public final class MachineImpl implements Machine {
         image = img;
         textCursor = 0;
         phys.hostFunctions = java.util.Map.of();
+        phys.executionHooks = java.util.Map.of();
         stackTop = 0;
         kernelBooted = true;
         callStack = e.callStack();
@@ -543,6 +545,42 @@ public final class MachineImpl implements Machine {
             out[0] = va;
         });
         return out[0];
+    }
+
+    // ------------------------------------------------------------------ execution hooks
+
+    @Override
+    public AutoCloseable onExecute(long address, io.kprobelab.machine.ExecutionHook hook) {
+        java.util.Objects.requireNonNull(hook, "hook");
+        stopMachine(() -> changeHooks(address, hook, true));
+        return () -> stopMachine(() -> changeHooks(address, hook, false));
+    }
+
+    private void changeHooks(long address, io.kprobelab.machine.ExecutionHook hook, boolean add) {
+        java.util.Map<Long, io.kprobelab.machine.ExecutionHook[]> m = new java.util.HashMap<>(phys.executionHooks);
+        java.util.List<io.kprobelab.machine.ExecutionHook> list = new java.util.ArrayList<>(
+                java.util.Arrays.asList(m.getOrDefault(address, new io.kprobelab.machine.ExecutionHook[0])));
+        if (add) {
+            list.add(hook);
+        } else {
+            list.remove(hook);
+        }
+        if (list.isEmpty()) {
+            m.remove(address);
+        } else {
+            m.put(address, list.toArray(new io.kprobelab.machine.ExecutionHook[0]));
+        }
+        phys.executionHooks = java.util.Map.copyOf(m);
+        // decoded code of that instruction goes, so the next fetch decodes it with the hooks
+        for (VcpuImpl v : vcpus) {
+            v.cpu.clearBlockCache();
+        }
+        try {
+            GuestMemoryImpl mem = (GuestMemoryImpl) vcpus.get(0).memory();
+            phys.invalidateRange(mem.physical(address), 1);
+        } catch (io.kprobelab.machine.MemoryFault e) {
+            // not mapped now: nothing decoded there
+        }
     }
 
     // ------------------------------------------------------------------ hidden text patches

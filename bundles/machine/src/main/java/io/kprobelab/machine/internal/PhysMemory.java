@@ -19,6 +19,9 @@ final class PhysMemory {
      * replaced as a whole when one is added, read by the translator.
      */
     volatile java.util.Map<Long, io.kprobelab.machine.HostFunction> hostFunctions = java.util.Map.of();
+    /** Host execution hooks by guest virtual address (kernel text), replaced as a whole on change. */
+    volatile java.util.Map<Long, io.kprobelab.machine.ExecutionHook[]> executionHooks = java.util.Map.of();
+
     /** Hidden text patches by physical page number, null where none ({@link TextPatch}). */
     final TextPatch[] patches;
     /** Guest writes that changed bytes under a text patch, not yet reported: {va, len} pairs. */

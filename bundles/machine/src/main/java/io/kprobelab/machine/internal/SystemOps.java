@@ -193,6 +193,42 @@ final class SystemOps {
         }
     }
 
+    /**
+     * An instruction with host execution hooks ({@link MachineImpl#onExecute}): they run at its
+     * boundary (RIP at it), then it executes. Not an instruction of its own: its index, RIP, flag
+     * effects and block-ending are the wrapped op's.
+     */
+    static final class Hooked extends Op {
+        final io.kprobelab.machine.ExecutionHook[] hooks;
+        final Op op;
+
+        Hooked(io.kprobelab.machine.ExecutionHook[] hooks, Op op) {
+            this.hooks = hooks;
+            this.op = op;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            long saved = c.rip;
+            c.rip = rip;
+            for (io.kprobelab.machine.ExecutionHook h : hooks) {
+                h.atInstruction(c.vcpu);
+            }
+            c.rip = saved;
+            op.exec(c);
+        }
+
+        @Override
+        int flagEffects() {
+            return op.flagEffects() | MAY_FAULT | READS; // the hook sees the flags
+        }
+
+        @Override
+        boolean endsBlock() {
+            return op.endsBlock();
+        }
+    }
+
     static final class Hlt extends Op {
         @Override
         void exec(Cpu c) {

@@ -94,6 +94,15 @@ final class Translator {
                     op = new BranchOps.PushReturn();
                 }
             }
+            if (!c.phys.executionHooks.isEmpty()) {
+                io.kprobelab.machine.ExecutionHook[] hooks = c.phys.executionHooks.get(va);
+                if (hooks != null) {
+                    op.rip = va;
+                    op.next = next;
+                    op.idx = ops.size();
+                    op = new SystemOps.Hooked(hooks, op);
+                }
+            }
             op.rip = va;
             op.next = next;
             op.idx = ops.size();

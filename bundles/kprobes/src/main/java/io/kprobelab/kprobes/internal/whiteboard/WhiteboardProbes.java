@@ -12,6 +12,7 @@ import io.kprobelab.kprobes.KretprobeSpec;
 import io.kprobelab.kprobes.whiteboard.KprobeProperties;
 import io.kprobelab.kprobes.whiteboard.KretprobeHandlers;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -57,8 +58,8 @@ public final class WhiteboardProbes {
             return true;
         }
         try {
-            KprobeSpec spec = target(props).owner(owner).preHandler(pre).postHandler(post);
-            live.put(key, registry.registerKprobe(spec));
+            live.put(key, firstSymbol(props, p -> registry.registerKprobe(
+                    target(p).owner(owner).preHandler(pre).postHandler(post))));
             return true;
         } catch (KprobeException | IllegalArgumentException e) {
             errors.accept(owner + ": cannot register kprobe" + where(props) + ": " + e.getMessage());
@@ -79,13 +80,15 @@ public final class WhiteboardProbes {
             return true;
         }
         try {
-            KretprobeSpec spec = KretprobeSpec.on(target(props).owner(owner)).handler(handler)
-                    .maxactive((int) number(props, KprobeProperties.MAXACTIVE, 0))
-                    .dataSize((int) number(props, KprobeProperties.DATA_SIZE, 0));
-            if (handler instanceof KretprobeHandlers both) {
-                spec = spec.entryHandler(both::onEntry);
-            }
-            Kretprobe rp = registry.registerKretprobe(spec);
+            Kretprobe rp = firstSymbol(props, p -> {
+                KretprobeSpec spec = KretprobeSpec.on(target(p).owner(owner)).handler(handler)
+                        .maxactive((int) number(p, KprobeProperties.MAXACTIVE, 0))
+                        .dataSize((int) number(p, KprobeProperties.DATA_SIZE, 0));
+                if (handler instanceof KretprobeHandlers both) {
+                    spec = spec.entryHandler(both::onEntry);
+                }
+                return registry.registerKretprobe(spec);
+            });
             live.put(key, rp);
             if (handler instanceof KretprobeHandlers both) {
                 notify(owner, () -> both.planted(rp));
@@ -135,6 +138,50 @@ public final class WhiteboardProbes {
         }
     }
 
+    /** A registration attempt with one choice of the properties. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T register(Map<String, ?> props) throws KprobeException;
+    }
+
+    /**
+     * Registers with the first of several {@code kprobe.symbol} alternatives the kernel has: a
+     * candidate it lacks (ENOENT) gives way to the next; any other refusal is final.
+     */
+    private static <T> T firstSymbol(Map<String, ?> props, Attempt<T> attempt) throws KprobeException {
+        List<String> names = symbols(props);
+        if (names.size() <= 1) {
+            return attempt.register(props);
+        }
+        for (String name : names) {
+            Map<String, Object> one = new HashMap<>(props);
+            one.put(KprobeProperties.SYMBOL, name);
+            try {
+                return attempt.register(one);
+            } catch (KprobeException e) {
+                if (e.errno() != io.kprobelab.kprobes.Errno.ENOENT) {
+                    throw e;
+                }
+            }
+        }
+        throw new KprobeException(io.kprobelab.kprobes.Errno.ENOENT, "the kernel has none of the symbols "
+                + String.join(", ", names));
+    }
+
+    /** The {@code kprobe.symbol} alternatives, in order ({@code String[]}, a collection, or one string). */
+    static List<String> symbols(Map<String, ?> props) {
+        Object sym = props.get(KprobeProperties.SYMBOL);
+        List<String> out = new java.util.ArrayList<>();
+        if (sym instanceof String[] a) {
+            out.addAll(List.of(a));
+        } else if (sym instanceof java.util.Collection<?> c) {
+            c.forEach(x -> out.add(String.valueOf(x)));
+        } else if (sym != null) {
+            out.add(sym.toString());
+        }
+        return out;
+    }
+
     /** The probe point from {@code kprobe.symbol} (+ {@code kprobe.offset}) or {@code kprobe.addr}. */
     static KprobeSpec target(Map<String, ?> props) {
         Object sym = props.get(KprobeProperties.SYMBOL);
@@ -144,7 +191,8 @@ public final class WhiteboardProbes {
                     + KprobeProperties.ADDR + ", not both");
         }
         if (sym != null) {
-            String name = sym.toString().trim();
+            List<String> names = symbols(props);
+            String name = names.isEmpty() ? "" : names.get(0).trim();
             if (name.isEmpty()) {
                 throw new IllegalArgumentException("EINVAL: empty " + KprobeProperties.SYMBOL);
             }
@@ -192,7 +240,7 @@ public final class WhiteboardProbes {
         Object sym = props.get(KprobeProperties.SYMBOL);
         if (sym != null) {
             Object off = props.get(KprobeProperties.OFFSET);
-            return " on " + sym + (off != null ? "+" + off : "");
+            return " on " + String.join("|", symbols(props)) + (off != null ? "+" + off : "");
         }
         Object addr = props.get(KprobeProperties.ADDR);
         return addr != null ? " at " + addr : "";

@@ -149,6 +149,10 @@ public final class MachineService implements Machine {
         machine.unpatchText(address, length);
     }
 
+    @Override public AutoCloseable onExecute(long address, io.kprobelab.machine.ExecutionHook hook) {
+        return machine.onExecute(address, hook);
+    }
+
     @Override public AutoCloseable onTextWritten(io.kprobelab.machine.TextWriteListener listener) {
         return machine.onTextWritten(listener);
     }

@@ -10,9 +10,13 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The example of commit 73649dab, as a bundle: registering this service is
  * {@code register_kretprobe(&return_probe)} in the module's init, and stopping the bundle is
- * {@code unregister_kretprobe} in its cleanup.
+ * {@code unregister_kretprobe} in its cleanup. The probe point is {@code sys_mkdir} on the
+ * KprobeLab guest; Linux 6.1 has no function of that name (its syscall is the wrapper
+ * {@code __x64_sys_mkdir}), so there the bundle probes the syscall's implementation,
+ * {@code do_mkdirat}, which mkdir(2) and mkdirat(2) both reach.
  */
-@Component(service = KretprobeHandler.class, property = KprobeProperties.SYMBOL + "=sys_mkdir")
+@Component(service = KretprobeHandler.class,
+        property = {KprobeProperties.SYMBOL + "=sys_mkdir", KprobeProperties.SYMBOL + "=do_mkdirat"})
 public final class MkdirExit implements KretprobeHandler {
 
     private final PrintStream console;
@@ -26,10 +30,13 @@ public final class MkdirExit implements KretprobeHandler {
         this.console = console;
     }
 
-    /** {@code sys_mkdir_exit}: the return value is in RAX ({@code regs_return_value}). */
+    /**
+     * {@code sys_mkdir_exit}: the return value is in RAX ({@code regs_return_value}); as an
+     * {@code int}, as do_mkdirat declares it (its upper half of RAX is not part of the value).
+     */
     @Override
     public int handle(KretprobeInstance ri, PtRegs regs) {
-        console.println("sys_mkdir exited, returned " + regs.returnValue());
+        console.println("sys_mkdir exited, returned " + (int) regs.returnValue());
         return 0;
     }
 }
