@@ -1,5 +1,6 @@
 package io.kprobelab.guest;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -37,4 +38,17 @@ public interface Guest {
 
     /** The kernel's log so far ({@code __log_buf}): its last 16 KiB, as {@code dmesg} prints it. */
     String dmesg();
+
+    /**
+     * Attaches a terminal to the guest's serial console, as QEMU's {@code -nographic} does: bytes
+     * read from {@code in} are typed into the console, everything the guest writes goes to
+     * {@code out} as it is written, and the guest runs meanwhile, until {@code escape} is read (or
+     * {@code in} ends). Blocks; one attachment or {@link #run} at a time.
+     *
+     * @throws UnsupportedOperationException if this guest's console takes no input
+     * @throws IOException if {@code in} or {@code out} fails
+     */
+    default void console(java.io.InputStream in, java.io.OutputStream out, int escape) throws java.io.IOException {
+        throw new UnsupportedOperationException("this guest's console takes no input");
+    }
 }

@@ -4,7 +4,7 @@
  * runtime, the booted guest as the {@link io.kprobelab.guest.Guest} service.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.kprobelab.guest;
 
 import org.osgi.annotation.bundle.Export;

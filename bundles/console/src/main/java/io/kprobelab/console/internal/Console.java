@@ -57,6 +57,49 @@ final class Console implements Runnable {
     private final ThreadIO tio;
     private final Terminal terminal;
     private final Completions completions;
+    /** Session variable: a {@code Supplier<AutoCloseable>} that puts the terminal in raw mode. */
+    static final String RAW_MODE = ".kprobelab.terminal.raw";
+
+    /** Session variable: the terminal's input as an InputStream whose available() answers without blocking. */
+    static final String POLLED_INPUT = ".kprobelab.terminal.input";
+
+    /**
+     * The terminal's input for a command that polls it ({@code guest:console}): JLine's
+     * non-blocking stream answers {@code available()} by peeking, so the command never blocks in a
+     * read it could not abandon (a thread left reading would eat the next line typed at the prompt).
+     */
+    private java.io.InputStream polledInput() {
+        java.io.InputStream in = terminal.input();
+        if (!(in instanceof org.jline.utils.NonBlockingInputStream nb)) {
+            return in;
+        }
+        return new java.io.InputStream() {
+            @Override
+            public int available() throws IOException {
+                int c = nb.peek(1);
+                return c >= 0 ? 1 : c == org.jline.utils.NonBlockingInputStream.EOF ? -1 : 0;
+            }
+
+            @Override
+            public int read() throws IOException {
+                return nb.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                int c = nb.read();
+                if (c < 0) {
+                    return -1;
+                }
+                b[off] = (byte) c;
+                return 1;
+            }
+        };
+    }
+
     private volatile LineReader reader;
     private volatile boolean stopping;
 
@@ -145,6 +188,13 @@ final class Console implements Runnable {
 
     private LineReader setUp(CommandSession session) {
         session.put(Shell.VAR_TERMINAL, terminal);
+        // For commands that take the terminal over (guest:console) without depending on JLine:
+        // enter raw mode; closing the result restores the terminal's modes.
+        session.put(RAW_MODE, (java.util.function.Supplier<AutoCloseable>) () -> {
+            org.jline.terminal.Attributes saved = terminal.enterRawMode();
+            return () -> terminal.setAttributes(saved);
+        });
+        session.put(POLLED_INPUT, polledInput());
         session.put(Shell.VAR_PROCESSOR, processor);
         session.put(Shell.VAR_SESSION, session);
         session.put("SCOPE", SCOPE);

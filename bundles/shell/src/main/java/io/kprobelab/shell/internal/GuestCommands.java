@@ -7,6 +7,7 @@ import io.kprobelab.guest.ProgramResult;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Process;
 import org.osgi.service.component.annotations.Component;
@@ -24,7 +25,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         "osgi.command.scope=guest",
         "osgi.command.function=run",
         "osgi.command.function=ps",
-        "osgi.command.function=dmesg"})
+        "osgi.command.function=dmesg",
+        "osgi.command.function=console"})
 public final class GuestCommands implements Documented {
 
     /** The header of {@code guest:ps}. */
@@ -51,6 +53,36 @@ public final class GuestCommands implements Documented {
                     + "(bare mode with --elf, or see the log for why)");
         }
         return g;
+    }
+
+    /** ^] (Ctrl-]): leaves {@code guest:console}, as in telnet and QEMU's monitor escape. */
+    static final int ESCAPE = 0x1d;
+    /** The console's session variable with the raw-mode switch (io.kprobelab.console). */
+    static final String RAW_MODE = ".kprobelab.terminal.raw";
+    /** The console's session variable with the terminal's input, pollable with available(). */
+    static final String POLLED_INPUT = ".kprobelab.terminal.input";
+
+    @Descriptor("attach this terminal to the Linux guest's serial console, as QEMU's -nographic does: what you type "
+            + "goes to the guest's shell, what it writes comes here; ^] (Ctrl-]) comes back to KprobeLab")
+    public void console(CommandSession session) throws Exception {
+        Guest g = guest();
+        Object raw = session.get(RAW_MODE);
+        AutoCloseable restore = raw instanceof java.util.function.Supplier<?> s ? (AutoCloseable) s.get() : null;
+        PrintStream out = session.getConsole();
+        out.println("Connected to the guest console; ^] leaves.");
+        out.flush();
+        try {
+            Object polled = session.get(POLLED_INPUT);
+            g.console(polled instanceof java.io.InputStream p ? p : session.getKeyboard(), out, ESCAPE);
+        } catch (UnsupportedOperationException e) {
+            throw new CommandError("guest:console: " + e.getMessage());
+        } finally {
+            if (restore != null) {
+                restore.close();
+            }
+            out.println();
+            out.flush();
+        }
     }
 
     @Descriptor("start a program in the guest and print its console output as it comes; "

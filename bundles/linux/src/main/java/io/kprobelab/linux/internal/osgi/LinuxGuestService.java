@@ -182,6 +182,21 @@ public final class LinuxGuestService implements Guest {
     }
 
     @Override
+    public void console(java.io.InputStream in, java.io.OutputStream out, int escape) throws IOException {
+        try {
+            running.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another guest:run", e);
+        }
+        try {
+            shell.attach(in, out, escape);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    @Override
     public List<GuestTask> tasks() {
         return stopped(() -> view().tasks());
     }

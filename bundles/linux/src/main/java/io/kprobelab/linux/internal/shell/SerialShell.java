@@ -187,6 +187,65 @@ public final class SerialShell {
         return "'" + line.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * Attaches a terminal ({@link io.kprobelab.guest.Guest#console}): a newline first, so the
+     * shell shows a fresh prompt, then the guest runs slice by slice while {@code in}'s bytes are
+     * typed (without blocking: {@code available()}) and its console goes to {@code out}, until
+     * {@code escape} is read or {@code in} ends. The host sleeps a little between idle slices.
+     */
+    public void attach(java.io.InputStream in, java.io.OutputStream out, int escape) throws java.io.IOException {
+        java.io.IOException[] failed = {null};
+        sink = b -> {
+            try {
+                out.write(b);
+            } catch (java.io.IOException e) {
+                failed[0] = e;
+            }
+        };
+        try {
+            machine.console().input(new byte[] {'\n'});
+            while (true) {
+                int n = in.available();
+                if (n > 0) {
+                    byte[] buf = new byte[n];
+                    int got = in.read(buf);
+                    if (got < 0) {
+                        return;
+                    }
+                    int end = 0;
+                    while (end < got && (buf[end] & 0xff) != escape) {
+                        end++;
+                    }
+                    if (end > 0) {
+                        machine.console().input(java.util.Arrays.copyOf(buf, end));
+                    }
+                    if (end < got) {
+                        return; // the escape key: detach
+                    }
+                } else if (n < 0) {
+                    return;
+                }
+                long before = machine.console().length();
+                slice();
+                out.flush();
+                if (failed[0] != null) {
+                    throw failed[0];
+                }
+                if (machine.console().length() == before && in.available() == 0) {
+                    try {
+                        Thread.sleep(5); // idle: wall time passes for the person typing
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        } finally {
+            lastFilter = new ShellOutputFilter(b -> { });
+            sink = lastFilter::accept; // back to commands: what follows is the shell's
+        }
+    }
+
     /** ^C, then empty commands until the shell answers again (an interrupted line prints no end mark). */
     private void interruptAndResync() {
         sink = b -> { };
