@@ -77,6 +77,18 @@ public interface Machine {
     void stopMachine(Runnable change);
 
     /**
+     * {@link #stopMachine} for a read: {@code read}'s result, computed with every vCPU parked at an
+     * instruction boundary, so guest memory is consistent even while the guest runs.
+     */
+    default <T> T stopped(java.util.function.Supplier<T> read) {
+        Object[] result = new Object[1];
+        stopMachine(() -> result[0] = read.get());
+        @SuppressWarnings("unchecked")
+        T t = (T) result[0];
+        return t;
+    }
+
+    /**
      * Maps {@code pages} fresh zeroed 4 KiB pages of host-reserved physical memory (memory the
      * guest kernel never allocates) at a free kernel virtual address within +-2 GB of
      * {@code near}, executable and read-only to the guest ({@link GuestMemory#poke} writes it),

@@ -75,17 +75,7 @@ public final class GuestKernelProfile extends SymbolKernelProfile {
             out.append(IDLE_COMM);
             return;
         }
-        try {
-            for (int i = 0; i < KernelView.COMM_LEN - 1; i++) {
-                int c = memory.readU8(task + KernelView.COMM + i);
-                if (c == 0) {
-                    return;
-                }
-                out.append((char) c);
-            }
-        } catch (MemoryFault e) {
-            // a task being torn down: what was read stays
-        }
+        appendString(memory, task + KernelView.COMM, KernelView.COMM_LEN, out);
     }
 
     @Override

@@ -72,6 +72,24 @@ public class SymbolKernelProfile implements KernelProfile {
         out.append(IDLE_COMM);
     }
 
+    /**
+     * Appends the NUL-terminated string at {@code address} (at most {@code max - 1} characters, as
+     * a {@code char[max]} holds), without allocating; on a fault what was read stays.
+     */
+    protected static void appendString(GuestMemory memory, long address, int max, StringBuilder out) {
+        try {
+            for (int i = 0; i < max - 1; i++) {
+                int c = memory.readU8(address + i);
+                if (c == 0) {
+                    return;
+                }
+                out.append((char) c);
+            }
+        } catch (io.kprobelab.machine.MemoryFault e) {
+            // a task being torn down: what was read stays
+        }
+    }
+
     /** The address of {@code symbol}, or 0. */
     protected final long address(String symbol) {
         return symbols().lookup(symbol).map(Symbol::address).orElse(0L);

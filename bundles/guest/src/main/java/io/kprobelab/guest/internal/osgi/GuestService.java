@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -162,22 +161,14 @@ public final class GuestService implements Guest {
 
     @Override
     public List<GuestTask> tasks() {
-        return stopped(() -> KernelView.tasks(machine));
+        return machine.stopped(() -> KernelView.tasks(machine));
     }
 
     @Override
     public String dmesg() {
-        return stopped(() -> KernelView.dmesg(machine));
+        return machine.stopped(() -> KernelView.dmesg(machine));
     }
 
-    // With every vCPU parked at an instruction boundary: a consistent read even during a run.
-    private <T> T stopped(Supplier<T> read) {
-        Object[] result = new Object[1];
-        machine.stopMachine(() -> result[0] = read.get());
-        @SuppressWarnings("unchecked")
-        T t = (T) result[0];
-        return t;
-    }
 
     @Override
     public String toString() {

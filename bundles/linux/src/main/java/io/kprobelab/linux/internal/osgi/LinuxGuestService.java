@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.ComponentContext;
@@ -198,12 +197,12 @@ public final class LinuxGuestService implements Guest {
 
     @Override
     public List<GuestTask> tasks() {
-        return stopped(() -> view().tasks());
+        return machine.stopped(() -> view().tasks());
     }
 
     @Override
     public String dmesg() {
-        return stopped(() -> view().dmesg());
+        return machine.stopped(() -> view().dmesg());
     }
 
     private LinuxKernelView view() {
@@ -214,14 +213,6 @@ public final class LinuxGuestService implements Guest {
         }
     }
 
-    // With every vCPU parked at an instruction boundary: a consistent read even during a run.
-    private <T> T stopped(Supplier<T> read) {
-        Object[] result = new Object[1];
-        machine.stopMachine(() -> result[0] = read.get());
-        @SuppressWarnings("unchecked")
-        T t = (T) result[0];
-        return t;
-    }
 
     @Override
     public String toString() {

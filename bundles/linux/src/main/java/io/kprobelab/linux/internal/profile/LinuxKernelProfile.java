@@ -186,17 +186,7 @@ public final class LinuxKernelProfile extends SymbolKernelProfile {
             return;
         }
         Layout l = layout();
-        try {
-            for (int i = 0; i < l.commLen() - 1; i++) {
-                int c = memory.readU8(task + l.comm() + i);
-                if (c == 0) {
-                    return;
-                }
-                out.append((char) c);
-            }
-        } catch (MemoryFault e) {
-            // a task being torn down: what was read stays
-        }
+        appendString(memory, task + l.comm(), l.commLen(), out);
     }
 
     // ------------------------------------------------------------------ blacklist

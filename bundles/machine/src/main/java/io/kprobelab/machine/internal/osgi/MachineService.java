@@ -131,6 +131,8 @@ public final class MachineService implements Machine {
 
     @Override public void stopMachine(Runnable change) { machine.stopMachine(change); }
 
+    @Override public <T> T stopped(java.util.function.Supplier<T> read) { return machine.stopped(read); }
+
     @Override public long allocateKernelText(long near, int pages) { return machine.allocateKernelText(near, pages); }
 
     @Override public long hostFunction(long near, io.kprobelab.machine.HostFunction fn) { return machine.hostFunction(near, fn); }
